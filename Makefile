@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`. Everything else is a helper of those.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql://root@127.0.0.1:5432/postgres
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install lint test-sqlite test-postgres browser clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sotay migrate
+	$(BIN)/sotay seed demo --if-empty
+	$(BIN)/sotay serve --host 127.0.0.1 --port 8000
+
+# Debian's Chromium for the PWA's browser tests (a test tool's own browser download fails here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check api seed tests migrations $(wildcard bench)
+	$(BIN)/mypy api
+
+test-sqlite: $(STAMP)
+	env -u SOTAY_TEST_DATA_DIR -u SOTAY_TEST_PG_NAME SOTAY_TEST_DB=sqlite $(BIN)/python -m pytest
+
+test-postgres: $(STAMP)
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL pass =="; \
+		env -u SOTAY_TEST_DATA_DIR -u SOTAY_TEST_PG_NAME SOTAY_TEST_DB=postgresql \
+			SOTAY_TEST_PG_URL=$(PG_URL) $(BIN)/python -m pytest; \
+	else \
+		echo "== PostgreSQL pass SKIPPED: no server reachable at $(PG_URL) =="; \
+	fi
+
+test: $(STAMP) browser lint
+	@echo "== SQLite pass =="
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+clean:
+	rm -rf $(VENV) var .pytest_cache test-output

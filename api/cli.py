@@ -1,0 +1,163 @@
+"""The `sotay` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.migrate import upgrade
+
+    upgrade()
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=False,
+        log_level="warning",
+    )
+    return 0
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from api.migrate import upgrade
+
+    upgrade()
+    print("Đã cập nhật cơ sở dữ liệu lên phiên bản mới nhất. / Database is at head.")
+    return 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    from api.bootstrap import create_admin
+    from api.db import new_session
+
+    with new_session() as session:
+        created = create_admin(
+            session,
+            username=args.username,
+            password=args.password,
+            unit_code=args.unit,
+            full_name=args.full_name,
+        )
+        session.commit()
+    print(("Đã tạo" if created else "Đã cập nhật") + f" quản trị viên {args.username}.")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from seed.demo import print_accounts, seed_demo
+
+    if args.what != "demo":
+        print(f"unknown seed: {args.what}", file=sys.stderr)
+        return 2
+    seeded = seed_demo(only_if_empty=args.if_empty)
+    print_accounts(already=not seeded)
+    return 0
+
+
+def _import_members(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from api.members.importer import run_import_cli
+
+    return run_import_cli(Path(args.file), unit_code=args.unit, dry_run=args.dry_run)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from api.backup import backup
+    from api.config import get_settings
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    out = Path(args.output or get_settings().data_dir / "backups" / f"sotay-{stamp}.tar")
+    manifest = backup(out)
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    print(f"Đã sao lưu {len(manifest['tables'])} bảng, {rows} dòng vào {out}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from api.backup import restore
+
+    try:
+        manifest = restore(Path(args.file), force=args.force)
+    except RuntimeError as exc:
+        print(f"Không khôi phục được: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    print(f"Đã khôi phục và kiểm tra {len(manifest['tables'])} bảng, {rows} dòng.")
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from api.tasks import run_worker
+
+    return run_worker(processes=args.processes, threads=args.threads)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command's arguments (API.md is the contract)."""
+    parser = argparse.ArgumentParser(prog="sotay", description="Sổ tay đảng viên điện tử")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="migrate, then serve the API and the PWA")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=_serve)
+
+    p = sub.add_parser("migrate", help="alembic upgrade head")
+    p.set_defaults(func=_migrate)
+
+    p = sub.add_parser("create-admin", help="create (or update) an administrator")
+    p.add_argument("--username", required=True, help="party card number, phone or e-mail")
+    p.add_argument("--password", required=True)
+    p.add_argument("--unit", default=None, help="unit code (default: the root)")
+    p.add_argument("--full-name", default="Quản trị hệ thống")
+    p.set_defaults(func=_create_admin)
+
+    p = sub.add_parser("seed", help="load data")
+    p.add_argument("what", choices=["demo"])
+    p.add_argument("--if-empty", action="store_true", help="only when the database is empty")
+    p.set_defaults(func=_seed)
+
+    p = sub.add_parser("import-members", help="import members from CSV or XLSX")
+    p.add_argument("file")
+    p.add_argument("--unit", default=None, help="only cells under this unit code")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=_import_members)
+
+    p = sub.add_parser("backup", help="back up the database and files into one archive")
+    p.add_argument("--output", default=None, help="archive path (default: data/backups/…)")
+    p.set_defaults(func=_backup)
+
+    p = sub.add_parser("restore", help="restore an archive made by `sotay backup`")
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="overwrite a non-empty database")
+    p.set_defaults(func=_restore)
+
+    p = sub.add_parser("worker", help="run the task engine's worker (scaled-out shape)")
+    p.add_argument("--processes", type=int, default=1)
+    p.add_argument("--threads", type=int, default=4)
+    p.set_defaults(func=_worker)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `sotay`."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

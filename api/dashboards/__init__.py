@@ -1,0 +1,1 @@
+"""Committee dashboards: completion and study numbers for every unit, drill-down, exports."""

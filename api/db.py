@@ -1,0 +1,150 @@
+"""Engine, naming convention, column types and the per-request session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, String, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Session, SQLModel, create_engine
+
+from api.config import get_settings
+
+# Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+# Whether the current unit of work may write. On SQLite a writer must take the write lock
+# at BEGIN (IMMEDIATE), or a read-then-write transaction can fail with "database is locked";
+# readers must not take it, or they would queue behind writers. Requests set it by method.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+def utcnow() -> dt.datetime:
+    """Now, timezone-aware in UTC (what every stored time is)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Stores aware datetimes as UTC; SQLite gives naive values back, so re-attach UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+# 64-bit ids on PostgreSQL (inbox and receipt tables outgrow 2^31 at national scale);
+# on SQLite an INTEGER PRIMARY KEY is already 64-bit and must be spelled INTEGER.
+IdType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def binary_string(length: int) -> Any:
+    """A string compared bytewise on every database (C collation on PostgreSQL)."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+def path_type() -> Any:
+    """Materialized paths compare bytewise (C collation) so range scans hit the index."""
+    return binary_string(400)
+
+
+# Tables that migrations create by hand and no model describes: SQLite FTS5 indexes
+# (`fts_<name>`) and the shadow tables SQLite makes for them (`fts_<name>_data`, …).
+# Autogenerate and the model/migration comparison must neither drop nor report them.
+UNMODELLED_TABLE_PREFIX = "fts_"
+
+
+def include_in_autogenerate(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Alembic `include_name` hook: skip the hand-made tables above."""
+    return not (type_ == "table" and name is not None and name.startswith(UNMODELLED_TABLE_PREFIX))
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL with the settings each database needs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=10
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # SQLite's driver opens transactions lazily; BEGIN IMMEDIATE avoids upgrade deadlocks.
+        event.listen(
+            engine,
+            "begin",
+            lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN"),
+        )
+
+        @event.listens_for(engine, "connect")
+        def _no_autobegin(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    settings = get_settings()
+    return create_engine(url, pool_size=settings.db_pool_size, max_overflow=10, pool_pre_ping=True)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    """The process-wide engine for the configured database."""
+    return make_engine(get_settings().resolved_database_url)
+
+
+def new_session() -> Session:
+    """A session outside a request (CLI, tasks); the caller commits."""
+    return Session(get_engine(), expire_on_commit=False)
+
+
+def get_session() -> Iterator[Session]:
+    """One session per request: commits once when the handler succeeds, else rolls back."""
+    from api.errors import AppError
+
+    session = new_session()
+    try:
+        yield session
+        session.commit()
+    except AppError as exc:
+        if exc.keep_changes:
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,221 @@
+"""Documents as a caller sees them: with the issuer, their own receipt, new and replaced flags.
+
+Everything a page of documents needs is loaded in a handful of queries for the whole page
+(never one query per document).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, select
+from sqlmodel import Session, col
+
+from api.authz import Principal
+from api.documents.models import (
+    READABLE_STATUSES,
+    Document,
+    DocumentAudience,
+    DocumentMark,
+    DocumentReceipt,
+    DocumentReplacement,
+    DocumentStatus,
+    LibraryView,
+)
+from api.documents.schemas import (
+    DocumentLink,
+    DocumentPublic,
+    DocumentSummary,
+    ReceiptPublic,
+    SymbolParts,
+    UnitBrief,
+)
+from api.documents.symbols import KIND_CODES
+from api.documents.visibility import can_manage, readable_clause
+from api.files import service as files
+from api.i18n import t
+from api.members.models import User
+from api.org.models import OrgUnit
+
+
+def kind_label(kind: str) -> str:
+    """The Vietnamese name of a document kind."""
+    return t(f"document.kind.{kind}") if kind in KIND_CODES else kind
+
+
+def unit_brief(unit: OrgUnit) -> UnitBrief:
+    """A unit's id, name, kind and Vietnamese level name."""
+    return UnitBrief(id=unit.id, name=unit.name, kind=unit.kind, level=t(f"kind.{unit.kind}"))  # type: ignore[arg-type]
+
+
+@dataclass
+class CallerContext:
+    """What the caller's view of a page of documents needs, loaded once."""
+
+    units: dict[int, OrgUnit] = field(default_factory=dict)
+    receipts: dict[int, list[DocumentReceipt]] = field(default_factory=lambda: defaultdict(list))
+    marks: dict[int, DocumentMark] = field(default_factory=dict)
+    replaced: set[int] = field(default_factory=set)
+    last_seen: dt.datetime | None = None
+
+
+def last_seen(session: Session, principal: Principal) -> dt.datetime | None:
+    """When the caller last looked at the library (their account's creation if never)."""
+    seen = session.get(LibraryView, principal.user_id)
+    if seen is not None:
+        return seen.last_seen_at
+    return session.execute(
+        select(col(User.created_at)).where(col(User.id) == principal.user_id)
+    ).scalar_one_or_none()
+
+
+def load_context(session: Session, principal: Principal, docs: list[Document]) -> CallerContext:
+    """Issuers, the caller's receipts and marks, and replacements for a page of documents."""
+    ctx = CallerContext()
+    if not docs:
+        return ctx
+    ids = [d.id for d in docs]
+    issuer_ids = sorted({d.issuer_id for d in docs})
+    for unit in session.execute(select(OrgUnit).where(col(OrgUnit.id).in_(issuer_ids))).scalars():
+        ctx.units[unit.id] = unit  # type: ignore[index]
+    for receipt in session.execute(
+        select(DocumentReceipt).where(
+            col(DocumentReceipt.user_id) == principal.user_id,
+            col(DocumentReceipt.document_id).in_(ids),
+        )
+    ).scalars():
+        ctx.receipts[receipt.document_id].append(receipt)
+    for mark in session.execute(
+        select(DocumentMark).where(
+            col(DocumentMark.user_id) == principal.user_id, col(DocumentMark.document_id).in_(ids)
+        )
+    ).scalars():
+        ctx.marks[mark.document_id] = mark
+    ctx.replaced = set(
+        session.execute(
+            select(col(DocumentReplacement.replaced_id))
+            .join(Document, col(Document.id) == DocumentReplacement.document_id)
+            .where(
+                col(DocumentReplacement.replaced_id).in_(ids),
+                col(Document.status).in_([str(s) for s in READABLE_STATUSES]),
+                readable_clause(principal),
+            )
+        ).scalars()
+    )
+    ctx.last_seen = last_seen(session, principal)
+    return ctx
+
+
+def receipt(doc: Document, ctx: CallerContext, *, with_note: bool = False) -> ReceiptPublic | None:
+    """The caller's receipt for the document's current version (None for drafts)."""
+    if doc.status not in READABLE_STATUSES:
+        return None
+    doc_id: int = doc.id  # type: ignore[assignment]
+    rows = ctx.receipts.get(doc_id, [])
+    current = next((r for r in rows if r.version == doc.version), None)
+    mark = ctx.marks.get(doc_id)
+    acknowledged = current is not None and current.acknowledged_at is not None
+    return ReceiptPublic(
+        version=doc.version,
+        read=current is not None and current.first_opened_at is not None,
+        first_opened_at=current.first_opened_at if current else None,
+        last_opened_at=current.last_opened_at if current else None,
+        acknowledged=acknowledged,
+        acknowledged_at=current.acknowledged_at if current else None,
+        needs_acknowledgement=not acknowledged,
+        acknowledged_versions=sorted(r.version for r in rows if r.acknowledged_at is not None),
+        bookmarked=mark is not None and mark.bookmarked_at is not None,
+        note=mark.note if (with_note and mark is not None) else None,
+    )
+
+
+def is_new(doc: Document, ctx: CallerContext, mine: ReceiptPublic | None) -> bool:
+    """Published (or revised) since the caller last looked, and not opened since."""
+    if doc.status != DocumentStatus.published or doc.revised_at is None:
+        return False
+    if mine is not None and mine.read:
+        return False
+    return ctx.last_seen is None or doc.revised_at > ctx.last_seen
+
+
+def summary(doc: Document, ctx: CallerContext) -> DocumentSummary:
+    """The document as an item of a list."""
+    mine = receipt(doc, ctx)
+    return DocumentSummary(
+        id=doc.id,  # type: ignore[arg-type]
+        kind=doc.kind,
+        kind_label=kind_label(doc.kind),
+        symbol=doc.symbol,
+        title=doc.title,
+        summary=doc.summary,
+        issuer=unit_brief(ctx.units[doc.issuer_id]),
+        issued_on=doc.issued_on,
+        effective_on=doc.effective_on,
+        topics=list(doc.topics or []),
+        status=doc.status,
+        archived=doc.status == DocumentStatus.archived,
+        replaced=doc.id in ctx.replaced,
+        version=doc.version,
+        published_at=doc.published_at,
+        revised_at=doc.revised_at,
+        updated_at=doc.updated_at,
+        is_new=is_new(doc, ctx, mine),
+        receipt=mine,
+    )
+
+
+def _links(session: Session, principal: Principal, stmt: Select[Document]) -> list[DocumentLink]:
+    rows = session.execute(
+        stmt.where(readable_clause(principal)).order_by(col(Document.issued_on))
+    ).scalars()
+    return [DocumentLink(id=d.id, symbol=d.symbol, title=d.title) for d in rows]  # type: ignore[arg-type]
+
+
+def detail(session: Session, principal: Principal, doc: Document) -> DocumentPublic:
+    """One document with its body, links, attachments and the caller's own receipt."""
+    ctx = load_context(session, principal, [doc])
+    manage = can_manage(principal, ctx.units[doc.issuer_id])
+    replaces = _links(
+        session,
+        principal,
+        select(Document)
+        .join(DocumentReplacement, col(DocumentReplacement.replaced_id) == Document.id)
+        .where(col(DocumentReplacement.document_id) == doc.id),
+    )
+    replaced_by = _links(
+        session,
+        principal,
+        select(Document)
+        .join(DocumentReplacement, col(DocumentReplacement.document_id) == Document.id)
+        .where(
+            col(DocumentReplacement.replaced_id) == doc.id,
+            col(Document.status).in_([str(s) for s in READABLE_STATUSES]),
+        ),
+    )
+    audience = None
+    if manage:
+        audience = sorted(
+            session.execute(
+                select(col(DocumentAudience.unit_id)).where(
+                    col(DocumentAudience.document_id) == doc.id
+                )
+            ).scalars()
+        )
+    base = summary(doc, ctx).model_dump(exclude={"receipt"})
+    return DocumentPublic(
+        **base,
+        receipt=receipt(doc, ctx, with_note=True),
+        symbol_parts=SymbolParts(
+            number=doc.symbol_number, code=doc.symbol_code, issuer=doc.symbol_issuer
+        ),
+        body_html=doc.body_html,
+        replaces=replaces,
+        replaced_by=replaced_by,
+        attachments=[files.to_public(a) for a in files.owned_by(session, "document", doc.id)],  # type: ignore[arg-type]
+        can_manage=manage,
+        body_source=doc.body_source if manage else None,
+        body_format=doc.body_format if manage else None,
+        audience_unit_ids=audience,
+    )

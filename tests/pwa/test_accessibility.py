@@ -1,0 +1,97 @@
+"""WCAG 2.2 AA checks: axe on every screen, no sideways scrolling at 360 px and 200% text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.pwa.conftest import shot, sign_in
+from tests.pwa.content import give_task, publish_document
+
+SERIOUS = {"serious", "critical"}
+
+
+def _axe(page: Any, name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+    assert not bad, f"{name}: {bad}"
+
+
+def _no_sideways_scroll(page: Any, name: str) -> None:
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name}: {overflow}px of sideways scrolling"
+
+
+def _visit(page: Any, path: str, name: str) -> None:
+    page.goto(path)
+    # The screen's own heading (focusable), not the server-rendered shell's placeholder.
+    expect(page.locator("main h1[tabindex='-1']")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Đang tải…")
+    shot(page, f"a11y-{name}")
+    _axe(page, name)
+    _no_sideways_scroll(page, name)
+    # 200% text (what a phone's largest font setting does): still no sideways scrolling.
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    _no_sideways_scroll(page, f"{name} at 200%")
+    page.evaluate("document.documentElement.style.fontSize = ''")
+
+
+def test_every_member_screen(page, client, world):
+    doc_id = publish_document(client, world, with_pdf=True)
+    task = give_task(client, world)
+    _visit(page, "/sign-in", "sign-in")
+    sign_in(page, world, "member_a1")
+    for path, name in [
+        ("/", "home"),
+        ("/documents", "library"),
+        ("/search?q=chuyen+doi+so", "search"),
+        (f"/documents/{doc_id}", "reader"),
+        ("/assignments", "tasks"),
+        (f"/assignments/{task}", "task"),
+        ("/notifications", "notifications"),
+        ("/me", "me"),
+        ("/password", "password"),
+    ]:
+        _visit(page, path, name)
+
+
+def test_every_leader_screen(page, client, world):
+    task = give_task(client, world)
+    client.post(
+        f"/api/v1/assignments/{task}/submit",
+        headers=world.h("member_a1"),
+        json={"report": "Đã vận động 6 hộ."},
+    )
+    sign_in(page, world, "secretary_a1")
+    for path, name in [
+        ("/assignments/new", "new-task"),
+        ("/cell", "cell"),
+        (f"/assignments/{task}", "leader-task"),
+        ("/dashboards", "dashboards"),
+    ]:
+        _visit(page, path, name)
+
+
+@pytest.mark.parametrize("theme", ["dark"])
+def test_dark_theme_and_largest_text(page, client, world, theme):
+    publish_document(client, world)
+    sign_in(page, world, "member_a1")
+    page.get_by_role("link", name="Cá nhân").click()
+    page.get_by_label("Lớn nhất").check()
+    page.get_by_label("Tối").check()
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "25px"
+    page.reload()  # remembered on the device, applied before the first paint
+    expect(page.locator("html")).to_have_attribute("data-text", "4")
+    expect(page.locator("html")).to_have_attribute("data-theme", theme)
+    _visit(page, "/", "home-dark-largest")
+    _visit(page, "/me", "me-dark-largest")

@@ -1,0 +1,54 @@
+"""A cell secretary on a phone: gives a task to the whole cell and approves one report."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.pwa.conftest import shot, sign_in
+from tests.pwa.content import record_of
+
+
+def test_secretary_gives_task_to_whole_cell_and_approves_a_report(page, client, world):
+    sign_in(page, world, "secretary_a1")
+    page.get_by_role("link", name="Giao nhiệm vụ").first.click()
+    page.get_by_label("Tên nhiệm vụ").fill("Học tập Nghị quyết 57 trước kỳ sinh hoạt")
+    page.get_by_label("Nội dung, yêu cầu").fill("Mỗi đồng chí đọc và ghi 3 ý chính.")
+    page.get_by_label("Hạn hoàn thành").fill("2030-12-20T17:00")
+    expect(page.get_by_label(re.compile(r"Toàn chi bộ \(\d+ đảng viên\)"))).to_be_checked()
+    shot(page, "cell-new-task")
+    page.get_by_role("button", name="Giao nhiệm vụ").click()
+    page.wait_for_url(re.compile(r"/assignments/\d+$"))
+    task = int(page.url.rsplit("/", 1)[1])
+    expect(page.locator("main h1")).to_have_text("Học tập Nghị quyết 57 trước kỳ sinh hoạt")
+    expect(page.locator("main")).to_contain_text("20/12/2030 17:00")  # Vietnam time, 24 h
+
+    r = client.get(f"/api/v1/assignments/{task}", headers=world.h("secretary_a1"))
+    members_of_a1 = {
+        world.users[n] for n in ("member_a1", "member_a1b", "secretary_a1", "deputy_a1")
+    }
+    assert {x["user_id"] for x in r.json()["records"]} == members_of_a1
+
+    # A member reports (through the API, as their phone would), the secretary reviews.
+    r = client.post(
+        f"/api/v1/assignments/{task}/submit",
+        headers=world.h("member_a1"),
+        json={"report": "Đã đọc, ghi 3 ý chính."},
+    )
+    assert r.status_code == 200, r.text
+    page.reload()
+    name = page.get_by_role("heading", name="Nguyễn Văn Member A1", exact=True)
+    card = page.locator("main li.card").filter(has=name)
+    expect(card).to_contain_text("Đã đọc, ghi 3 ý chính.")
+    expect(card).to_contain_text("chờ duyệt")
+    shot(page, "cell-review")
+    card.get_by_role("button", name="Duyệt").click()
+    expect(page.locator("main li.card").filter(has=name)).to_contain_text("Đã duyệt")
+    assert record_of(client, world, task, "member_a1")["state"] == "approved"
+    assert record_of(client, world, task, "member_a1b")["state"] == "assigned"
+
+    page.get_by_role("link", name="Nhiệm vụ", exact=True).click()
+    page.get_by_role("link", name="Nhiệm vụ của chi bộ").click()
+    expect(page.locator("main")).to_contain_text("Hoàn thành 1/4")
+    shot(page, "cell-tasks")
