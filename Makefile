@@ -47,10 +47,17 @@ test-postgres: $(STAMP)
 		echo "== PostgreSQL pass SKIPPED: no server reachable at $(PG_URL) =="; \
 	fi
 
+# The two passes use separate databases, data folders, ports and broker queues, so they run side
+# by side (one per core); the PostgreSQL pass's output follows the SQLite pass's.
 test: $(STAMP) browser lint
-	@echo "== SQLite pass =="
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@mkdir -p test-output; rm -f test-output/postgres.rc; \
+	( $(MAKE) --no-print-directory test-postgres > test-output/postgres.log 2>&1; \
+	  echo $$? > test-output/postgres.rc ) & \
+	echo "== SQLite pass =="; \
+	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	wait; cat test-output/postgres.log; postgres=$$(cat test-output/postgres.rc); \
+	echo "== SQLite pass exit $$sqlite, PostgreSQL pass exit $$postgres =="; \
+	test $$sqlite = 0 && test $$postgres = 0
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-output

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     notify_batch_size: int = 1000  # recipients per fan-out transaction
     notify_lease_seconds: int = 60  # a dead worker's fan-out/claim is taken over after this
     notify_sweep_seconds: int = 15  # how often pending events and due pushes are swept
+    # Quiet hours (Asia/Ho_Chi_Minh) of members who never chose their own: "HH:MM-HH:MM" or
+    # "off". A province may set its own; tests set "off" so no result depends on the hour.
+    quiet_hours_default: str = Field(
+        default="22:00-06:00", pattern=r"^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$"
+    )
     docs_enabled: bool = True
     log_json: bool = True
 

@@ -32,7 +32,7 @@ from api.notifications.models import (
     PushDelivery,
     PushSubscription,
 )
-from api.notifications.service import quiet_until
+from api.notifications.service import default_preference, quiet_until
 from api.notifications.webpush import MAX_PLAINTEXT, PushResult
 
 log = logging.getLogger("sotay.push")
@@ -152,7 +152,7 @@ def _plan(ev: NotificationEvent, c: Claimed, now: dt.datetime) -> PushResult | d
     """Decide without the network: a final result, a deferral time, or None (send it)."""
     if c.sub is None:
         return PushResult("removed", error="device removed")
-    pref = c.pref or NotificationPreference(user_id=c.sub.user_id)
+    pref = c.pref or default_preference(c.sub.user_id)
     if not getattr(pref, f"push_{ev.category}", True):
         return PushResult("skipped", error="push turned off")
     if c.sub.kind == "webpush" and not devices.endpoint_allowed(c.sub.endpoint or ""):

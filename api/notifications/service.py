@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from api.audit import service as audit
 from api.authz import Principal
+from api.config import get_settings
 from api.db import utcnow
 from api.errors import FieldError, NotFound, ValidationFailed
 from api.notifications.models import (
@@ -254,9 +255,21 @@ def _minutes(hhmm: str) -> int:
     return int(h) * 60 + int(m)
 
 
+def default_preference(user_id: int) -> NotificationPreference:
+    """The preferences of a member who never chose: every push on, the deployment's quiet hours."""
+    pref = NotificationPreference(user_id=user_id)
+    quiet = get_settings().quiet_hours_default
+    if quiet == "off":
+        pref.quiet_enabled = False
+    else:
+        start, end = quiet.split("-")
+        pref.quiet_start, pref.quiet_end = _minutes(start), _minutes(end)
+    return pref
+
+
 def preferences_of(session: Session, user_id: int) -> NotificationPreference:
     """The member's stored preferences, or the defaults (not stored until changed)."""
-    return session.get(NotificationPreference, user_id) or NotificationPreference(user_id=user_id)
+    return session.get(NotificationPreference, user_id) or default_preference(user_id)
 
 
 def preferences_out(pref: NotificationPreference) -> PreferencesOut:
@@ -276,9 +289,9 @@ def put_preferences(
 ) -> NotificationPreference:
     """Change push per category and the quiet hours; what the body omits stays as it was."""
     pref = session.get(NotificationPreference, principal.user_id)
-    before = preferences_out(pref or NotificationPreference(user_id=principal.user_id))
+    before = preferences_out(pref or default_preference(principal.user_id))
     if pref is None:
-        pref = NotificationPreference(user_id=principal.user_id)
+        pref = default_preference(principal.user_id)
     for category, choice in body.categories.items():
         setattr(pref, f"push_{category}", choice.push)
     if body.quiet_hours is not None:

@@ -62,6 +62,7 @@ def test_kill_9_mid_fan_out_then_restart_completes_without_duplicates(tmp_path):
         "SOTAY_DATA_DIR": str(tmp_path),
         "SOTAY_DATABASE_URL": url,
         "SOTAY_PUSH_ALLOWED_HOSTS": "127.0.0.1",
+        "SOTAY_QUIET_HOURS_DEFAULT": "off",  # the pushes must go out whatever the hour
         "SOTAY_NOTIFY_BATCH_SIZE": "100",
         "SOTAY_NOTIFY_LEASE_SECONDS": "3",
         "SOTAY_NOTIFY_SWEEP_SECONDS": "1",

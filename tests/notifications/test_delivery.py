@@ -141,7 +141,8 @@ def test_other_errors_are_recorded_and_not_retried(client, world, receiver):
     assert sub is not None  # the device stays: the fault may be ours
 
 
-def test_quiet_hours_delay_non_urgent_pushes(client, world, receiver, manual):
+def test_quiet_hours_delay_non_urgent_pushes(client, world, receiver, manual, monkeypatch):
+    monkeypatch.setattr(get_settings(), "quiet_hours_default", "22:00-06:00")
     subscribe(client, world, "member_a1", receiver, "a1")
     normal = publish(world, "A1", title="Văn bản mới")
     urgent = publish(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from api.config import get_settings
 from api.notifications.models import NotificationPreference
 from api.notifications.service import quiet_until
 from api.text import VN_TZ
@@ -12,7 +13,8 @@ from tests.notifications.conftest import rows
 API = "/api/v1/me/notification-preferences"
 
 
-def test_defaults_then_partial_changes(client, world):
+def test_defaults_then_partial_changes(client, world, monkeypatch):
+    monkeypatch.setattr(get_settings(), "quiet_hours_default", "22:00-06:00")  # the product's
     h = world.h("member_a1")
     got = client.get(API, headers=h).json()
     assert got["categories"]["documents"] == {"inbox": True, "push": True}
@@ -67,3 +69,17 @@ def test_quiet_hours_over_midnight_and_within_a_day():
     assert quiet_until(nap, _vn(14, 0)) is None
     off = NotificationPreference(user_id=1, quiet_enabled=False)
     assert quiet_until(off, _vn(23, 0)) is None
+
+
+def test_the_deployment_chooses_the_default_quiet_hours(client, world, monkeypatch):
+    h = world.h("member_a1")
+    monkeypatch.setattr(get_settings(), "quiet_hours_default", "21:00-05:30")
+    quiet = client.get(API, headers=h).json()["quiet_hours"]
+    assert (quiet["enabled"], quiet["start"], quiet["end"]) == (True, "21:00", "05:30")
+    monkeypatch.setattr(get_settings(), "quiet_hours_default", "off")
+    assert client.get(API, headers=h).json()["quiet_hours"]["enabled"] is False
+    # A member's own choice outlives a change of the deployment's default.
+    client.put(API, json={"quiet_hours": {"enabled": True, "start": "20:00", "end": "06:00"}},
+               headers=h)
+    monkeypatch.setattr(get_settings(), "quiet_hours_default", "22:00-06:00")
+    assert client.get(API, headers=h).json()["quiet_hours"]["start"] == "20:00"
