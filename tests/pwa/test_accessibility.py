@@ -82,6 +82,27 @@ def test_every_leader_screen(page, client, world):
         _visit(page, path, name)
 
 
+def test_committee_dashboards(page, client, world):
+    """The dashboard screens (charts, tables, drill-down) in light and dark themes."""
+    give_task(client, world)
+    publish_document(client, world)
+    sign_in(page, world, "committee_a")
+    member = world.users["member_a1"]
+    screens = [
+        ("/dashboards", "dash-commune"),
+        (f"/dashboards/{world.units['A1']}", "dash-cell"),
+        (f"/dashboards/{world.units['A1']}?member={member}", "dash-member"),
+    ]
+    for path, name in screens:
+        _visit(page, path, name)
+    for path, name in screens:
+        page.goto(path)
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        expect(page.locator("main h1[tabindex='-1']")).to_be_visible()
+        shot(page, f"a11y-{name}-dark")
+        _axe(page, f"{name} (dark)")
+
+
 @pytest.mark.parametrize("theme", ["dark"])
 def test_dark_theme_and_largest_text(page, client, world, theme):
     publish_document(client, world)
