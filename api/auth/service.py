@@ -8,6 +8,7 @@ import secrets
 from functools import lru_cache
 
 from sqlalchemy import or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from api.audit import service as audit
@@ -230,12 +231,32 @@ def refresh(session: Session, raw_refresh: str) -> tuple[str, str, int]:
 
 
 def load_principal(session: Session, raw_token: str, kind: str) -> Principal | None:
-    """The caller behind a token of `kind` ('access' or 'cookie'), or None."""
+    """The caller behind a token of `kind` ('access' or 'cookie'), or None.
+
+    Every authenticated request runs this, so it is one statement: the token, its session, the
+    user's few columns, the cell's path and each grant with its unit's path (a row per grant).
+    """
     now = utcnow()
-    row = session.exec(
-        select(AuthToken.session_id, User)
+    cell = aliased(OrgUnit)
+    grant_unit = aliased(OrgUnit)
+    rows = session.execute(
+        select(  # type: ignore[call-overload]
+            AuthToken.session_id,
+            User.id,
+            User.full_name,
+            User.cell_id,
+            User.must_change_password,
+            cell.path,
+            RoleGrant.id,
+            RoleGrant.unit_id,
+            grant_unit.path,
+            RoleGrant.role,
+        )
         .join(AuthSession, col(AuthSession.id) == AuthToken.session_id)
         .join(User, col(User.id) == AuthSession.user_id)
+        .outerjoin(cell, col(cell.id) == User.cell_id)
+        .outerjoin(RoleGrant, col(RoleGrant.user_id) == User.id)
+        .outerjoin(grant_unit, col(grant_unit.id) == RoleGrant.unit_id)
         .where(
             AuthToken.token_hash == token_hash(raw_token),
             AuthToken.kind == kind,
@@ -244,11 +265,23 @@ def load_principal(session: Session, raw_token: str, kind: str) -> Principal | N
             col(AuthSession.revoked_at).is_(None),
             col(User.is_active).is_(True),
         )
-    ).first()
-    if row is None:
+    ).all()
+    if not rows:
         return None
-    session_id, user = row
-    return principal_for(session, user, session_id)
+    session_id, user_id, full_name, cell_id, must_change, cell_path = rows[0][:6]
+    return Principal(
+        user_id=user_id,
+        full_name=full_name,
+        cell_id=cell_id,
+        cell_path=cell_path,
+        grants=[
+            Grant(id=gid, unit_id=uid, unit_path=path, role=role)
+            for *_, gid, uid, path, role in rows
+            if gid is not None
+        ],
+        session_id=session_id,
+        must_change_password=must_change,
+    )
 
 
 def principal_for(session: Session, user: User, session_id: int | None = None) -> Principal:
