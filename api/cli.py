@@ -53,11 +53,50 @@ def _create_admin(args: argparse.Namespace) -> int:
 def _seed(args: argparse.Namespace) -> int:
     from seed.demo import print_accounts, seed_demo
 
+    if args.what == "synthetic":
+        return _seed_synthetic(args)
     if args.what != "demo":
         print(f"unknown seed: {args.what}", file=sys.stderr)
         return 2
     seeded = seed_demo(only_if_empty=args.if_empty)
     print_accounts(already=not seeded)
+    return 0
+
+
+def _seed_synthetic(args: argparse.Namespace) -> int:
+    """Bulk-load a synthetic city (seed/synthetic.py) into the empty, migrated database."""
+    from sqlalchemy import text
+
+    from api.config import get_settings
+    from api.db import get_engine
+    from api.migrate import upgrade
+    from seed.synthetic import PASSWORD, Scale, load_synthetic
+
+    upgrade()
+    with get_engine().connect() as conn:
+        if conn.execute(text("SELECT count(*) FROM users")).scalar():
+            print("Cơ sở dữ liệu đã có đảng viên: chỉ nạp vào cơ sở trống. / "
+                  "The database already has members.", file=sys.stderr)  # fmt: skip
+            return 1
+    get_engine().dispose()
+    members = args.members
+    cells = args.cells or max(1, round(members / 40))
+    documents = args.documents if args.documents is not None else max(1, members // 20)
+    scale = Scale(
+        members=members,
+        cells=cells,
+        communes=args.communes or max(1, min(cells, round(cells / 30))),
+        records=args.assignees if args.assignees is not None else members * 5,
+        documents=documents,
+        city_documents=min(20, max(1, documents // 10)),
+        devices=args.devices if args.devices is not None else members * 3 // 2,
+        seed=args.seed,
+    )
+    loaded = load_synthetic(get_settings().resolved_database_url, scale)
+    counts = ", ".join(f"{k} {v:,}" for k, v in loaded.counts.items())
+    seconds = sum(loaded.seconds.values())
+    print(f"Đã nạp dữ liệu tổng hợp trong {seconds:.0f} s: {counts}.")
+    print(f"Đăng nhập: số thẻ đảng viên 7000000001…7{members:09d}, mật khẩu «{PASSWORD}».")
     return 0
 
 
@@ -127,8 +166,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_create_admin)
 
     p = sub.add_parser("seed", help="load data")
-    p.add_argument("what", choices=["demo"])
+    p.add_argument("what", choices=["demo", "synthetic"])
     p.add_argument("--if-empty", action="store_true", help="only when the database is empty")
+    # `seed synthetic` (a city for scale work, bulk-loaded; docs/performance.md)
+    p.add_argument("--members", type=int, default=200_000, help="synthetic: members")
+    p.add_argument("--communes", type=int, default=None, help="synthetic (default ~cells/30)")
+    p.add_argument("--cells", type=int, default=None, help="synthetic (default members/40)")
+    p.add_argument("--documents", type=int, default=None, help="synthetic (default members/20)")
+    p.add_argument("--assignees", type=int, default=None, help="synthetic records (members×5)")
+    p.add_argument("--devices", type=int, default=None, help="synthetic push devices (×1.5)")
+    p.add_argument("--seed", type=int, default=2026, help="synthetic: random seed")
     p.set_defaults(func=_seed)
 
     p = sub.add_parser("import-members", help="import members from CSV or XLSX")

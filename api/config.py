@@ -43,12 +43,25 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = 50
     login_window_seconds: int = 15 * 60
 
+    # Expensive routes: calls per minute per account and per client address, counted in
+    # the database (api/ops/limits.py); 0 turns a limit off. High enough for a person and
+    # for the benchmarks; a scripted scraper stops at ~10 calls a second.
+    rate_search_per_minute: int = 600
+    rate_search_per_address_per_minute: int = 6000
+    rate_export_per_minute: int = 600
+    rate_export_per_address_per_minute: int = 6000
+    rate_publish_per_minute: int = 120
+    rate_publish_per_address_per_minute: int = 1200
+
     # Limits
     max_request_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 25 * 1024 * 1024
     page_limit_default: int = 20
     page_limit_max: int = 100
     idempotency_ttl_seconds: int = 48 * 3600
+    # A claimed key whose request never finished (its process died) may be retried after
+    # this; longer than any request runs.
+    idempotency_stale_seconds: int = 120
 
     push_allowed_hosts: str = DEFAULT_PUSH_HOSTS
     # Notifications (docs/notifications.md). Task engine: empty broker_url runs Dramatiq

@@ -129,6 +129,25 @@ def new_session() -> Session:
     return Session(get_engine(), expire_on_commit=False)
 
 
+@lru_cache
+def get_side_engine() -> Engine:
+    """A second, small pool for short transactions opened *while* a request holds its own
+    connection (rate-limit counters, view audits). From the request's pool they deadlock:
+    N requests each holding one connection wait for a second until the pool times out
+    (found by bench/endpoints.py: 64 concurrent searches stalled a process for 30 s)."""
+    url = get_settings().resolved_database_url
+    if url.startswith("sqlite"):
+        return make_engine(url)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_size=4, max_overflow=4, pool_pre_ping=True)
+
+
+def side_session() -> Session:
+    """A session on the side pool (see get_side_engine); the caller commits, briefly."""
+    return Session(get_side_engine(), expire_on_commit=False)
+
+
 def get_session() -> Iterator[Session]:
     """One session per request: commits once when the handler succeeds, else rolls back."""
     from api.errors import AppError

@@ -15,6 +15,7 @@ from api.files.routes import router as files_router
 from api.health import router as health_router
 from api.i18n import t
 from api.logging_setup import setup_logging
+from api.meetings.routes import router as meetings_router
 from api.members.routes import router as members_router
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from api.notifications.routes import router as notifications_router
@@ -50,6 +51,7 @@ def create_app() -> FastAPI:
         documents_router,
         files_router,
         dashboards_router,
+        meetings_router,
         sync_router,
     ):
         app.include_router(router, prefix=API_PREFIX)

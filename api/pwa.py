@@ -32,6 +32,7 @@ SECTIONS = (
     "notifications",
     "me",
     "dashboards",
+    "meetings",
 )
 THEME_COLOR = "#b0102a"
 # Files never precached: the generator and source maps are not part of the app.

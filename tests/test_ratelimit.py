@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -33,3 +34,99 @@ def test_limit_per_caller_then_429_with_retry_after(world):
     assert r.json()["title"] == "Quá nhiều yêu cầu"
     # Another member is not affected.
     assert a.get("/expensive", headers=world.h("member_b1")).status_code == 200
+
+
+# --- the real expensive routes: search, dashboard export, publish/revise ---------------------
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def lowered(monkeypatch):
+    """Lower the configured limits for one test (the defaults sit far above any test)."""
+    from api.config import get_settings
+
+    def set_limits(**numbers: int) -> None:
+        for name, value in numbers.items():
+            monkeypatch.setenv(f"SOTAY_RATE_{name.upper()}", str(value))
+        get_settings.cache_clear()
+
+    yield set_limits
+    get_settings.cache_clear()  # monkeypatch restores the environment after this
+
+
+def _is_429(r) -> None:
+    assert r.status_code == 429, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    body = r.json()
+    assert body["title"] == "Quá nhiều yêu cầu" and body["title_en"] == "Too many requests"
+    assert "quá nhiều yêu cầu loại này" in body["detail"] and "Too many" in body["detail_en"]
+    assert body["retry_after"] == int(r.headers["Retry-After"])
+
+
+def test_search_is_limited_per_account_across_processes(world, lowered):
+    from api.main import create_app
+
+    lowered(search_per_minute=3)
+    a, b = TestClient(create_app()), TestClient(create_app())  # two API processes
+    h = world.h("member_a1")
+    search = f"{API}/documents?q=nghi+quyet"
+    assert [a.get(search, headers=h).status_code for _ in range(2)] == [200, 200]
+    assert b.get(search, headers=h).status_code == 200
+    _is_429(b.get(search, headers=h))
+    _is_429(a.get(search, headers=h))
+    # Browsing the library without a search is not the expensive part: not limited.
+    assert a.get(f"{API}/documents", headers=h).status_code == 200
+    # Another account (same address) is not affected.
+    assert a.get(search, headers=world.h("member_b1")).status_code == 200
+
+
+def test_search_is_limited_per_address(world, lowered):
+    from api.main import create_app
+
+    lowered(search_per_minute=100, search_per_address_per_minute=4)
+    c = TestClient(create_app())
+    search = f"{API}/documents?q=chuyen+doi+so"
+    people = ["member_a1", "member_b1", "secretary_a1", "committee_b"]
+    assert [c.get(search, headers=world.h(p)).status_code for p in people] == [200] * 4
+    # A fifth account from the same address: the address has had its share.
+    _is_429(c.get(search, headers=world.h("admin_p")))
+
+
+def test_dashboard_export_is_limited_per_account(world, lowered):
+    from api.main import create_app
+
+    lowered(export_per_minute=2)
+    c = TestClient(create_app())
+    a, a1 = world.units["A"], world.units["A1"]
+    url = f"{API}/dashboards/units/{{}}/export?format=csv"
+    h = world.h("committee_a")
+    assert c.get(url.format(a), headers=h).status_code == 200
+    assert c.get(url.format(a1), headers=h).status_code == 200  # any unit counts
+    _is_429(c.get(url.format(a), headers=h))
+    assert c.get(url.format(a1), headers=world.h("secretary_a1")).status_code == 200
+
+
+def test_publish_and_revise_are_limited_per_account(world, lowered):
+    from api.main import create_app
+    from tests.documents.factory import make_document
+
+    lowered(publish_per_minute=2)
+    c = TestClient(create_app())
+    drafts = [
+        make_document(world, symbol=f"{30 + i}-NQ/ĐU", publisher="publisher_p", publish=False)
+        for i in range(3)
+    ]
+    h = world.h("publisher_p")
+    assert c.post(f"{API}/documents/{drafts[0]}/publish", headers=h).status_code == 200
+    revise = {"title": "Nghị quyết (sửa đổi)", "substantive": True}
+    assert c.patch(f"{API}/documents/{drafts[0]}", json=revise, headers=h).status_code == 200
+    _is_429(c.post(f"{API}/documents/{drafts[1]}/publish", headers=h))
+    # Refused before anything happened: the draft is still a draft.
+    r = c.get(f"{API}/documents/{drafts[1]}", headers=h)
+    assert r.json()["status"] == "draft"
+    # Another publisher is not affected.
+    other = make_document(world, symbol="40-NQ/ĐU", publisher="publisher_a", publish=False)
+    r = c.post(f"{API}/documents/{other}/publish", headers=world.h("publisher_a"))
+    assert r.status_code == 200, r.text

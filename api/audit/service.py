@@ -69,11 +69,11 @@ def record_view(**kwargs: Any) -> None:
     Reads run without the write lock on SQLite; upgrading their snapshot to a writer can
     fail under load, so the view is recorded beside the request instead of inside it.
     """
-    from api.db import new_session, write_intent
+    from api.db import side_session, write_intent
 
     token = write_intent.set(True)
     try:
-        with new_session() as own:
+        with side_session() as own:  # not the request's pool: see get_side_engine
             record(own, **kwargs)
             own.commit()
     finally:

@@ -39,7 +39,19 @@ TASK_COLUMNS = [
     "completion_rate",
 ]
 STUDY_COLUMNS = ["audience", "read", "acknowledged", "acknowledgement_rate"]
-RATE_COLUMNS = {"completion_rate", "acknowledgement_rate"}
+# Cell meetings (api.dashboards.meetings): their own table, the rate last.
+MEETING_COLUMNS = [
+    "meetings_planned",
+    "meetings_held",
+    "meetings_cancelled",
+    "attendance_expected",
+    "attendance_present",
+    "attendance_late",
+    "absent_excused",
+    "absent_unexcused",
+    "attendance_rate",
+]
+RATE_COLUMNS = {"completion_rate", "acknowledgement_rate", "attendance_rate"}
 
 
 def _h(key: str, **params: object) -> str:
@@ -80,6 +92,13 @@ def to_csv(board: UnitDashboard) -> bytes:
     for label, totals in task_rows(board):
         values = totals.model_dump()
         writer.writerow([label, *[_text(c, values[c]) for c in TASK_COLUMNS]])
+    # The meetings table follows the tasks table, after an empty row and its own title.
+    writer.writerow([])
+    writer.writerow([_h("title_meetings")])
+    writer.writerow([_first_column(board), *[_h(f"col.{c}") for c in MEETING_COLUMNS]])
+    for label, totals in task_rows(board):
+        values = totals.model_dump()
+        writer.writerow([label, *[_text(c, values[c]) for c in MEETING_COLUMNS]])
     return out.getvalue().encode("utf-8")
 
 
@@ -92,7 +111,8 @@ def _text(column: str, value: float | int | None) -> str:
 
 
 def to_xlsx(board: UnitDashboard, trends: UnitTrends, studied: UnitStudy) -> bytes:
-    """Three sheets: tasks (unit, children or members), 12-month trend, documents studied."""
+    """Four sheets: tasks (unit, children or members), 12-month trend, documents studied, and
+    cell meetings (by unit or member, then by month)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -120,6 +140,20 @@ def to_xlsx(board: UnitDashboard, trends: UnitTrends, studied: UnitStudy) -> byt
             for i in studied.items
         ],
     )
+    meet = book.create_sheet(_h("sheet.meetings"))
+    _titles(meet, [_h("title_meetings"), *_title_lines(board)[1:]])
+    _table(
+        meet,
+        [_first_column(board), *[_h(f"col.{c}") for c in MEETING_COLUMNS]],
+        [[label, *_cells(t.model_dump(), MEETING_COLUMNS)] for label, t in task_rows(board)],
+    )
+    frozen = meet.freeze_panes  # the month table below must not move the first table's
+    _table(
+        meet,
+        [_h("col.month"), *[_h(f"col.{c}") for c in MEETING_COLUMNS]],
+        [[p.label, *_cells(p.totals.model_dump(), MEETING_COLUMNS)] for p in trends.months],
+    )
+    meet.freeze_panes = frozen
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

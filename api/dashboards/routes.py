@@ -19,6 +19,7 @@ from api.dashboards.schemas import (
     UnitTrends,
 )
 from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep
+from api.ops.limits import limit
 from api.types import IdPath
 
 # Member names and task status: never kept by shared caches (the PWA keeps its own copy).
@@ -116,6 +117,7 @@ def document_pending(
 @router.get(
     "/dashboards/units/{unit_id}/export",
     response_class=Response,
+    dependencies=[limit("export")],
     responses={
         200: {
             "content": {exports.XLSX_TYPE: {}, exports.CSV_TYPE: {}},

@@ -44,6 +44,19 @@ class Totals(BaseModel):
     completion_rate: float | None = None
     on_time_rate: float | None = None
     by_state: dict[str, int] = Field(default_factory=lambda: {s.value: 0 for s in State})
+    # --- cell meetings (api.dashboards.meetings): meetings starting in the period ------------
+    # planned = published (whatever became of them); held = held or minutes approved;
+    # attendance counts invitations to held meetings: present (late ⊆ present), absent with
+    # an "excused" reply, absent without; attendance_rate = present / expected.
+    meetings_planned: int = 0
+    meetings_held: int = 0
+    meetings_cancelled: int = 0
+    attendance_expected: int = 0
+    attendance_present: int = 0
+    attendance_late: int = 0
+    absent_excused: int = 0
+    absent_unexcused: int = 0
+    attendance_rate: float | None = None
 
 
 class ChildTotals(BaseModel):

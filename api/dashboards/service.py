@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from api.assignments.states import completed_late, is_overdue
 from api.audit import service as audit
 from api.authz import FOLLOWERS, Principal, authorize
-from api.dashboards import counts, study
+from api.dashboards import counts, meetings, study
 from api.dashboards.period import Period, last_months
 from api.dashboards.schemas import (
     ChildStudy,
@@ -137,6 +137,11 @@ def unit_dashboard(
     own = counts.own(session, unit, period, now)
     children = [ChildTotals(unit=brief(k), totals=per_child.get(k.id, Totals())) for k in kids]  # type: ignore[arg-type]
     totals = counts.add([own, *per_child.values()])
+    # Cell meetings beside the tasks (api.dashboards.meetings).
+    meet_child = meetings.by_child(session, unit, period) if kids else {}
+    for child in children:
+        meetings.fill(child.totals, meet_child.get(child.unit.id, {}))
+    meetings.fill(totals, meetings.add([meetings.own(session, unit, period), *meet_child.values()]))
     members = None
     if is_cell(unit):
         members = cell_members(session, unit, period, now)
@@ -157,10 +162,11 @@ def cell_members(
 ) -> list[MemberTotals]:
     """Every active member of the cell and anyone else with records of its tasks, name order."""
     per_member = counts.by_member(session, cell, period, now)
+    met = meetings.by_member(session, cell, period)
     stmt = select(User).where(
         or_(
             and_(col(User.cell_id) == cell.id, col(User.is_active).is_(True)),
-            col(User.id).in_(list(per_member)),
+            col(User.id).in_(sorted(set(per_member) | set(met))),
         )
     )
     people = sorted(session.execute(stmt).scalars(), key=lambda u: (u.name_sort, u.id or 0))
@@ -168,7 +174,7 @@ def cell_members(
         MemberTotals(
             member=MemberBrief(id=u.id, full_name=u.full_name),  # type: ignore[arg-type]
             in_cell=u.cell_id == cell.id and u.is_active,
-            totals=per_member.get(u.id, Totals()),  # type: ignore[arg-type]
+            totals=meetings.fill(per_member.get(u.id, Totals()), met.get(u.id, {})),  # type: ignore[arg-type]
         )
         for u in people
     ]
@@ -179,11 +185,16 @@ def trends(session: Session, principal: Principal, unit: OrgUnit, months: int) -
     now = utcnow()
     span = last_months(months)
     per_month = counts.by_month(session, unit, span, now)
+    met = meetings.by_month(session, unit, span)
     return UnitTrends(
         unit=brief(unit),
         generated_at=now,
         months=[
-            TrendPoint(month=m.key, label=m.label, totals=per_month.get(m.key, Totals()))
+            TrendPoint(
+                month=m.key,
+                label=m.label,
+                totals=meetings.fill(per_month.get(m.key, Totals()), met.get(m.key, {})),
+            )
             for m in span
         ],
     )
@@ -221,7 +232,10 @@ def member_dashboard(
         member=MemberBrief(id=user.id, full_name=user.full_name),  # type: ignore[arg-type]
         period=period_public(period),
         generated_at=now,
-        totals=counts.member_totals(session, unit, user_id, period, now),
+        totals=meetings.fill(
+            counts.member_totals(session, unit, user_id, period, now),
+            meetings.member_totals(session, unit, user_id, period),
+        ),
         records=lines,
     )
 

@@ -28,6 +28,7 @@ from api.documents.visibility import managed_document, readable_document
 from api.errors import NotFound
 from api.files import service as files
 from api.files.models import Attachment, AttachmentPublic
+from api.ops.limits import limit, searching
 from api.org.models import KIND_PATTERN
 from api.pagination import Page
 from api.types import MAX_ID, IdPath
@@ -41,7 +42,11 @@ class LibraryPage(Page[DocumentSummary]):
     corrected: bool = False
 
 
-@router.get("/documents", response_model=LibraryPage)
+@router.get(
+    "/documents",
+    response_model=LibraryPage,
+    dependencies=[limit("search", when=searching)],  # rate limit: searches only
+)
 def list_documents(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -95,7 +100,11 @@ def get_document(
     return detail(session, principal, readable_document(session, principal, document_id))
 
 
-@router.patch("/documents/{document_id}", response_model=DocumentPublic)
+@router.patch(
+    "/documents/{document_id}",
+    response_model=DocumentPublic,
+    dependencies=[limit("publish")],  # revising fans out again, as publishing does
+)
 def update_document(
     session: SessionDep, principal: CurrentPrincipal, document_id: IdPath, body: DocumentUpdate
 ) -> DocumentPublic:
@@ -115,7 +124,11 @@ def delete_document(
     return Response(status_code=204)
 
 
-@router.post("/documents/{document_id}/publish", response_model=DocumentPublic)
+@router.post(
+    "/documents/{document_id}/publish",
+    response_model=DocumentPublic,
+    dependencies=[limit("publish")],
+)
 def publish(
     session: SessionDep, principal: CurrentPrincipal, document_id: IdPath
 ) -> DocumentPublic:

@@ -15,7 +15,7 @@ from api.deps import CurrentPrincipal, SessionDep
 from api.errors import AppError
 from api.files import service
 from api.files.models import Attachment, AttachmentPublic
-from api.files.sniff import INLINE
+from api.files.sniff import INLINE, PDF
 from api.files.storage import CHUNK, get_storage
 from api.text import fold
 from api.types import IdPath
@@ -78,6 +78,15 @@ def _disposition(attachment: Attachment) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}"
 
 
+# An uploaded image or Office file never runs as a page of ours: no scripts, no requests,
+# no framing, and a sandbox (a unique origin) even if a browser rendered it as a page.
+# PDFs keep the site's CSP (Chromium's PDF viewer does not render in a sandboxed document);
+# they are served as application/pdf with nosniff, so a PDF/HTML polyglot stays a PDF.
+FILE_CSP = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+)
+
+
 @router.get("/attachments/{attachment_id}", response_class=Response)
 def download(
     request: Request, session: SessionDep, principal: CurrentPrincipal, attachment_id: IdPath
@@ -92,6 +101,8 @@ def download(
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": _disposition(attachment),
     }
+    if attachment.content_type != PDF:
+        headers["Content-Security-Policy"] = FILE_CSP
     if request.headers.get("if-none-match") in (etag, f"W/{etag}"):
         return Response(status_code=304, headers=headers)
     size = attachment.size

@@ -68,9 +68,9 @@ def store_upload(
         if staged.size == 0:
             raise NotAllowed()
         content_type = detect(staged.path)
-    except NotAllowed:
+    except NotAllowed as refused:
         storage.discard(staged)
-        raise UnsupportedMediaType("file.unsupported_type") from None
+        raise UnsupportedMediaType(refused.key) from None
     storage.commit(staged)
     attachment = Attachment(
         owner_kind=owner_kind,

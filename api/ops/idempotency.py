@@ -6,7 +6,8 @@ body answers 422; while the first request is still running, 409. Records are sha
 through the database (every API process sees them) and kept `idempotency_ttl_seconds`.
 
 The record is claimed in its own short transaction before the handler runs and completed
-after; if the process dies in between, a claim older than STALE_SECONDS may be retried.
+after; if the process dies in between, a claim older than
+`idempotency_stale_seconds` (STALE_SECONDS by default) may be retried.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from api.errors import problem
 from api.ops.models import IdempotencyRecord
 
 log = logging.getLogger("sotay.idempotency")
-STALE_SECONDS = 120
+STALE_SECONDS = 120  # the setting's default
 MAX_KEY = 200
 MAX_STORED_BODY = 256 * 1024
 
@@ -68,7 +69,7 @@ def _claim(principal: str, key: str, fingerprint: str) -> IdempotencyRecord | No
             existing = session.get(IdempotencyRecord, (principal, key))
             if existing is None:
                 return None
-            stale = utcnow() - dt.timedelta(seconds=STALE_SECONDS)
+            stale = utcnow() - dt.timedelta(seconds=get_settings().idempotency_stale_seconds)
             if existing.status_code is None and existing.created_at < stale:
                 # The first attempt died mid-flight: let this one take over the claim.
                 session.execute(
@@ -212,6 +213,7 @@ class IdempotencyMiddleware:
         status = 500
         content_type: str | None = None
         chunks: list[bytes] = []
+        held: list[Message] = []
 
         async def capture(message: Message) -> None:
             nonlocal status, content_type
@@ -222,9 +224,14 @@ class IdempotencyMiddleware:
                         content_type = v.decode("latin-1")
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-            await send(message)
+            # Held back until the answer is stored: a client must never hold an answer the
+            # server could forget (killed right after sending it, the replay would run the
+            # write again). Answers to mutations are small.
+            held.append(message)
 
         try:
             await self.app(scope, replay_receive, capture)
         finally:
             await run_in_threadpool(_finish, principal, key, status, content_type, b"".join(chunks))
+        for message in held:
+            await send(message)

@@ -27,6 +27,11 @@ const ROUTES = [
   [/^\/notifications$/, "notifications", "render", "notifications", true],
   [/^\/me$/, "me", "render", "me", true],
   [/^\/dashboards(?:\/(?<id>\d+))?$/, "dashboards", "render", "home", true],
+  // Meetings (issue 10)
+  [/^\/meetings$/, "meetings", "list", "home", true],
+  [/^\/meetings\/(?<id>\d+)$/, "meetings", "detail", "home", true],
+  [/^\/meetings\/(?<id>\d+)\/check-in$/, "meetings", "checkIn", "home", true],
+  [/^\/meetings\/(?<id>\d+)\/attendance$/, "meetings", "attendance", "home", true],
 ];
 
 let current = 0;

@@ -14,6 +14,7 @@ from typing import Any
 CALLERS = [
     "anonymous",
     "member_a1",
+    "member_a2",  # another cell of the same commune: shares every ancestor but the cell
     "member_b1",
     "secretary_a1",
     "deputy_a1",
@@ -68,7 +69,7 @@ def case(*args: Any, **kwargs: Any) -> Case:
 
 ADMINS_OF_A = {"admin_p", "admin_a"}
 SEES_A1 = {"member_a1", "secretary_a1", "deputy_a1", "committee_a", "publisher_p"} | ADMINS_OF_A
-SEES_A = SEES_A1  # the commune is on the way up from A1, or inside their grants
+SEES_A = SEES_A1 | {"member_a2"}  # the commune is on the way up from A1 and A2, or granted
 
 _n = itertools.count()  # distinct usernames, so sign-in throttling does not kick in
 
@@ -146,7 +147,7 @@ case(
     "POST",
     "/role-grants",
     ok=ADMINS_OF_A,
-    forbidden=SEES_A - ADMINS_OF_A,
+    forbidden=SEES_A1 - ADMINS_OF_A,  # the grant is on cell A1
     json=lambda w: {"user_id": w.users["member_a1b"], "unit_id": w.units["A1"], "role": "deputy"},
 )
 case(

@@ -8,8 +8,8 @@ from tests.authz.matrix import SIGNED_IN, case
 FOLLOWERS_A = {"committee_a"}
 FOLLOWERS_A1 = {"secretary_a1", "deputy_a1", "committee_a"}
 SEES_A1 = {"member_a1", "publisher_p", "admin_p", "admin_a"} | FOLLOWERS_A1
-# A is on the way up from A1, so whoever sees A1 sees A too.
-SEES_A = SEES_A1
+# A is on the way up from A1 (and from A2), so whoever sees A1 sees A too.
+SEES_A = SEES_A1 | {"member_a2"}
 
 
 def _document(w):

@@ -18,11 +18,19 @@ from tests.documents.factory import (
 )
 
 PUBLISHERS_A = {"publisher_p"}  # publisher_a is not among the matrix callers
-READERS_A = {"member_a1", "secretary_a1", "deputy_a1", "committee_a", "admin_a", "publisher_p"}
+READERS_A = {
+    "member_a1",
+    "member_a2",
+    "secretary_a1",
+    "deputy_a1",
+    "committee_a",
+    "admin_a",
+    "publisher_p",
+}
 READ_ONLY_A = READERS_A - PUBLISHERS_A
 # Callers who see commune A itself (to whom a refusal on it is a 403, not a 404).
 SEES_UNIT_A = {"member_a1", "secretary_a1", "deputy_a1", "committee_a", "publisher_p", "admin_p"}
-SEES_UNIT_A |= {"admin_a"}
+SEES_UNIT_A |= {"admin_a", "member_a2"}
 
 
 def _doc(w):

@@ -39,6 +39,8 @@ class Raw:
     documents: dict[int, dict[str, Any]] = field(default_factory=dict)
     audience: list[dict[str, Any]] = field(default_factory=list)
     receipts: list[dict[str, Any]] = field(default_factory=list)
+    meetings: dict[int, dict[str, Any]] = field(default_factory=dict)
+    attendees: list[dict[str, Any]] = field(default_factory=list)
 
     def under(self, unit_id: int, ancestor_id: int) -> bool:
         """Whether `unit_id` is `ancestor_id` or below it, by following parent ids."""
@@ -79,7 +81,52 @@ def load() -> Raw:
             "SELECT document_id, user_id, version, first_opened_at, acknowledged_at"
             " FROM document_receipts"
         )
+        # The attendee rows themselves, not the meetings' counters: those are what is checked.
+        raw.meetings = {
+            r["id"]: r | {"starts_at": _utc(r["starts_at"])}
+            for r in rows("SELECT id, cell_id, starts_at, state, published_at FROM meetings")
+        }
+        raw.attendees = rows(
+            "SELECT meeting_id, user_id, reply, present, late FROM meeting_attendees"
+        )
     return raw
+
+
+HELD = {"held", "minutes_approved"}
+
+
+def meeting_totals(raw: Raw, meeting_ids: list[int], user_id: int | None = None) -> dict[str, Any]:
+    """Meeting numbers of these meetings (for one invited member, with `user_id`)."""
+    ids = [m for m in meeting_ids if raw.meetings[m]["published_at"] is not None]
+    rows = [
+        a for a in raw.attendees
+        if a["meeting_id"] in ids and (user_id is None or a["user_id"] == user_id)
+    ]  # fmt: skip
+    if user_id is not None:
+        ids = [a["meeting_id"] for a in rows]  # the meetings the member was invited to
+    held = [a for a in rows if raw.meetings[a["meeting_id"]]["state"] in HELD]
+    present = [a for a in held if a["present"]]
+    excused = [a for a in held if not a["present"] and a["reply"] == "excused"]
+    expected = len(held)
+    return {
+        "meetings_planned": len(ids),
+        "meetings_held": sum(1 for m in ids if raw.meetings[m]["state"] in HELD),
+        "meetings_cancelled": sum(1 for m in ids if raw.meetings[m]["state"] == "cancelled"),
+        "attendance_expected": expected,
+        "attendance_present": len(present),
+        "attendance_late": sum(1 for a in present if a["late"]),
+        "absent_excused": len(excused),
+        "absent_unexcused": expected - len(present) - len(excused),
+        "attendance_rate": round(len(present) / expected, 4) if expected else None,
+    }
+
+
+def meetings_under(raw: Raw, unit_id: int, start: dt.datetime, end: dt.datetime) -> list[int]:
+    """Meetings of cells under the unit starting in [start, end)."""
+    return [
+        i for i, m in raw.meetings.items()
+        if raw.under(m["cell_id"], unit_id) and start <= m["starts_at"] < end
+    ]  # fmt: skip
 
 
 def totals(records: list[dict[str, Any]], raw: Raw, now: dt.datetime) -> dict[str, Any]:

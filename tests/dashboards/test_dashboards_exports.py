@@ -56,7 +56,7 @@ def test_xlsx_has_the_same_numbers_as_the_screen(client, world):
     )
     assert r.headers["cache-control"] == "private, no-store"
     book = load_workbook(io.BytesIO(r.content))
-    assert book.sheetnames == ["Nhiệm vụ", "Theo tháng", "Học tập văn bản"]
+    assert book.sheetnames == ["Nhiệm vụ", "Theo tháng", "Học tập văn bản", "Sinh hoạt chi bộ"]
     sheet = book["Nhiệm vụ"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     text = [str(c) for row in rows for c in row if c is not None]
@@ -102,7 +102,8 @@ def test_csv_is_utf8_with_bom_and_vietnamese_numbers(client, world):
     assert rows[1] == ["Đơn vị: Chi bộ thôn Đông"]
     assert rows[2][0].startswith("Kỳ thống kê: 01/11/2026 – 30/11/2026")
     header_at = rows.index(next(row for row in rows if row and row[0] == "Đảng viên"))
-    body = {row[0]: row[1:] for row in rows[header_at + 1 :]}
+    end = rows.index([], header_at)  # the meetings table follows after an empty row
+    body = {row[0]: row[1:] for row in rows[header_at + 1 : end]}
     whole = body["Toàn Chi bộ thôn Đông"]
     assert whole[:3] == ["3", "2", "1"]
     assert whole[-1] == "66,7%"  # 2 of 3, Vietnamese decimal comma

@@ -1,11 +1,11 @@
-"""Property: on random trees, assignments, states, times and receipts written to the real
-database, every dashboard number equals a direct recount from the raw rows (tests/dashboards/
-oracle.py), at every unit, for any period."""
+"""Property: on random trees, assignments, states, times, receipts and cell meetings with their
+attendance written to the real database, every dashboard number equals a direct recount from
+the raw rows (tests/dashboards/oracle.py), at every unit, for any period."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +17,8 @@ from api.dashboards import tallies
 from api.dashboards.period import last_months, local_midnight
 from api.db import new_session, utcnow
 from api.documents.models import Document, DocumentAudience, DocumentReceipt
+from api.meetings.models import Meeting, MeetingAttendee
+from api.meetings.service import recount as recount_meeting
 from api.members.models import User
 from api.org import service as org
 from api.org.models import OrgUnit, RoleGrant
@@ -25,6 +27,7 @@ from tests.dashboards import oracle
 
 API = "/api/v1"
 STATES = oracle.STATES
+MEETING_STATES = ["planned", "held", "minutes_approved", "cancelled", "postponed"]
 NAMES = ["Nguyễn Văn An", "Trần Thị Ánh", "Lê Đức Anh", "Phạm Thị Bình", "Đỗ Văn Ân"]
 
 
@@ -38,6 +41,8 @@ class Spec:
     period: tuple[int, int]  # days from today: first, length
     target: int  # the node whose dashboards are checked
     changes: list[tuple]  # later writes, one transaction each (see _change)
+    # (node, start in hours from now, state, published, [(member, reply, present, late)])
+    meetings: list[tuple] = field(default_factory=list)
 
 
 @st.composite
@@ -79,7 +84,29 @@ def specs(draw: st.DrawFn) -> Spec:
     )
     period = (draw(st.integers(-80, 40)), draw(st.integers(0, 70)))
     target = draw(st.integers(0, n - 1))
-    return Spec(parents, cells, members, assignments, documents, period, target, draw(changes(n)))
+    attendee = st.tuples(
+        st.integers(0, max(people - 1, 0)),
+        st.sampled_from([None, "attend", "excused"]),
+        st.sampled_from([None, True, False]),
+        st.booleans(),
+    )
+    meetings = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n - 1),
+                # Mostly in the past weeks, so the monthly trend also counts them.
+                st.integers(-24 * 30, 24 * 10),
+                st.sampled_from(MEETING_STATES),
+                st.booleans() | st.just(True),
+                st.lists(attendee, max_size=5) if people else st.just([]),
+            ),
+            max_size=4,
+        )
+    )
+    return Spec(
+        parents, cells, members, assignments, documents, period, target, draw(changes(n)),
+        meetings=meetings,
+    )  # fmt: skip
 
 
 def changes(n: int) -> st.SearchStrategy[list[tuple]]:
@@ -94,6 +121,11 @@ def changes(n: int) -> st.SearchStrategy[list[tuple]]:
         st.tuples(st.just("active"), i, st.booleans()),
         st.tuples(st.just("receipt"), i, i, st.integers(1, 2), st.booleans(), st.booleans()),
         st.tuples(st.just("drop"), i),
+        st.tuples(
+            st.just("attend"), i, st.sampled_from([None, "attend", "excused"]),
+            st.sampled_from([None, True, False]),
+        ),
+        st.tuples(st.just("meeting"), i, st.sampled_from(MEETING_STATES)),
     )
     return st.lists(change, max_size=6)
 
@@ -139,6 +171,7 @@ def _build(spec: Spec, now: dt.datetime) -> tuple[list[int], str]:
         s.add(RoleGrant(user_id=boss.id, unit_id=nodes[0].id, role="committee"))  # type: ignore[arg-type]
         _tasks(s, spec, nodes, users, boss.id, now)  # type: ignore[arg-type]
         _documents(s, spec, nodes, users, now)
+        _meetings(s, spec, nodes, users, boss.id, now)  # type: ignore[arg-type]
         token = start_bearer_session(s, boss, "hypothesis", None)[0]
         s.commit()
         return [u.id for u in nodes], token  # type: ignore[misc]
@@ -193,6 +226,30 @@ def _documents(s, spec: Spec, nodes, users, now: dt.datetime) -> None:
             )  # fmt: skip
 
 
+def _meetings(s, spec: Spec, nodes, users, boss_id: int, now: dt.datetime) -> None:
+    """Meetings with attendee rows; counters recounted as the meetings services do."""
+    for node, hours, state, published, attendees in spec.meetings:
+        m = Meeting(
+            cell_id=nodes[node].id, title="Sinh hoạt chi bộ", created_by=boss_id, state=state,
+            starts_at=now + dt.timedelta(hours=hours, minutes=30),
+            published_at=now if published else None,
+        )  # fmt: skip
+        s.add(m)
+        s.flush()
+        seen = set()
+        for who, reply, present, late in attendees:
+            if who in seen:
+                continue
+            seen.add(who)
+            s.add(
+                MeetingAttendee(
+                    meeting_id=m.id, user_id=users[who].id, reply=reply, present=present,
+                    late=bool(late and present),
+                )
+            )  # fmt: skip
+        recount_meeting(s, m)
+
+
 def _rows(s, model) -> list:
     return list(s.exec(select(model).order_by(model.id)))
 
@@ -231,6 +288,19 @@ def _change(s, change: tuple, now: dt.datetime) -> None:
             cells = [u for u in _rows(s, OrgUnit) if u.kind == "cell"]
             member.cell_id = cells[change[2] % len(cells)].id if cells else member.cell_id
         s.add(member)
+    elif kind == "attend":
+        rows = _rows(s, MeetingAttendee)
+        if rows:
+            row = rows[k % len(rows)]
+            row.reply, row.present = change[2], change[3]
+            s.add(row)
+            recount_meeting(s, s.get(Meeting, row.meeting_id))
+    elif kind == "meeting":
+        meetings = _rows(s, Meeting)
+        if meetings:
+            m = meetings[k % len(meetings)]
+            m.state = change[2]
+            s.add(m)
     elif kind == "receipt" and members:
         docs = _rows(s, Document)
         if not docs:
@@ -279,14 +349,21 @@ def test_every_number_equals_a_recount_from_the_raw_rows(client, spec: Spec) -> 
     )
     check_now = utcnow()
 
-    def recount(records):
-        return oracle.totals(records, raw, check_now)
+    def recount(records, meetings=(), user_id=None):
+        return oracle.totals(records, raw, check_now) | oracle.meeting_totals(
+            raw, list(meetings), user_id
+        )
 
-    assert board["totals"] == recount(oracle.records_under(raw, unit, start, end))
+    assert board["totals"] == recount(
+        oracle.records_under(raw, unit, start, end), oracle.meetings_under(raw, unit, start, end)
+    )
     kids = {c["unit"]["id"]: c["totals"] for c in board["children"]}
     assert set(kids) == set(raw.children(unit))
     for child, got in kids.items():
-        assert got == recount(oracle.records_under(raw, child, start, end))
+        assert got == recount(
+            oracle.records_under(raw, child, start, end),
+            oracle.meetings_under(raw, child, start, end),
+        )
     _check_members(board, raw, unit, start, end, recount)
     _check_trends(client, token, raw, unit, recount)
     _check_study(client, token, raw, unit)
@@ -301,12 +378,17 @@ def _check_members(board, raw: oracle.Raw, unit: int, start, end, recount) -> No
         if raw.assignments[r["assignment_id"]]["cell_id"] == unit
         and start <= raw.assignments[r["assignment_id"]]["due_at"] < end
     ]  # fmt: skip
+    met = [
+        i for i, m in raw.meetings.items()
+        if m["cell_id"] == unit and start <= m["starts_at"] < end and m["published_at"] is not None
+    ]  # fmt: skip
     people = {u for u, row in raw.users.items() if row["cell_id"] == unit and row["is_active"]}
     people |= {r["assignee_id"] for r in own}
+    people |= {a["user_id"] for a in raw.attendees if a["meeting_id"] in met}
     got = {m["member"]["id"]: m["totals"] for m in board["members"]}
     assert set(got) == people
     for uid in people:
-        assert got[uid] == recount([r for r in own if r["assignee_id"] == uid])
+        assert got[uid] == recount([r for r in own if r["assignee_id"] == uid], met, uid)
 
 
 def _check_trends(client, token: str, raw: oracle.Raw, unit: int, recount) -> None:
@@ -319,7 +401,11 @@ def _check_trends(client, token: str, raw: oracle.Raw, unit: int, recount) -> No
             if raw.under(raw.assignments[r["assignment_id"]]["cell_id"], unit)
             and oracle.month_of(raw.assignments[r["assignment_id"]]["due_at"]) == point["month"]
         ]  # fmt: skip
-        assert point["totals"] == recount(mine)
+        met = [
+            i for i, m in raw.meetings.items()
+            if raw.under(m["cell_id"], unit) and oracle.month_of(m["starts_at"]) == point["month"]
+        ]  # fmt: skip
+        assert point["totals"] == recount(mine, met)
 
 
 def _check_study(client, token: str, raw: oracle.Raw, unit: int) -> None:

@@ -116,3 +116,38 @@ def test_dark_theme_and_largest_text(page, client, world, theme):
     expect(page.locator("html")).to_have_attribute("data-theme", theme)
     _visit(page, "/", "home-dark-largest")
     _visit(page, "/me", "me-dark-largest")
+
+
+def test_meeting_screens(page, client, world):
+    """Cell meetings (issue 10): the member's screens, then the secretary's attendance."""
+    import datetime as dt
+
+    from api.db import utcnow
+
+    doc_id = publish_document(client, world)
+    r = client.post(
+        "/api/v1/meetings",
+        headers=world.h("secretary_a1"),
+        json={
+            "cell_id": world.units["A1"],
+            "title": "Sinh hoạt chi bộ tháng 12/2026",
+            "starts_at": (utcnow() + dt.timedelta(minutes=20)).isoformat(),
+            "place": "Nhà văn hóa thôn Đông",
+            "agenda": "Quán triệt nghị quyết.",
+            "document_ids": [doc_id],
+            "publish": True,
+        },
+    )
+    assert r.status_code == 201, r.text
+    mid = r.json()["id"]
+    sign_in(page, world, "member_a1")
+    for path, name in [
+        ("/", "home-meeting"),
+        ("/meetings", "meetings"),
+        (f"/meetings/{mid}", "meeting"),
+        (f"/meetings/{mid}/check-in", "meeting-check-in"),
+    ]:
+        _visit(page, path, name)
+    page.context.clear_cookies()
+    sign_in(page, world, "secretary_a1")
+    _visit(page, f"/meetings/{mid}/attendance", "meeting-attendance")

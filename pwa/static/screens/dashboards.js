@@ -127,6 +127,20 @@ function periodPicker(period, q, path, go) {
   return h("details", { class: "card dash-period" }, h("summary", {}, t("pwa.dash.period", { label: period.label })), form);
 }
 
+// Cell meetings (issue 10): held versus planned, attendance rate, absences.
+const MEETING_FACTS = ["meetings_planned", "meetings_held", "attendance_present", "attendance_late", "absent_excused", "absent_unexcused"];
+
+function meetingsCard(totals) {
+  if (!totals.meetings_planned) return null;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "dash-meetings" },
+    h("h2", { id: "dash-meetings" }, t("pwa.meet.dash_heading")),
+    h("p", { class: "dash-rate" }, t("pwa.meet.dash_rate"), ": ", h("strong", { "data-rate": "attendance", "data-value": String(totals.attendance_rate ?? "") }, fmtRate(totals.attendance_rate))),
+    h("dl", { class: "facts dash-facts" }, MEETING_FACTS.map((k) => [h("dt", {}, t(`pwa.meet.dash_${k}`)), h("dd", { "data-fact": k }, n(totals[k]))])),
+  );
+}
+
 const FACTS = ["assigned_records", "approved", "approved_on_time", "approved_late", "open", "overdue", "cancelled"];
 
 /** The ring with its numbers as text beside it (the caption is what a screen reader hears). */
@@ -327,6 +341,7 @@ async function unitScreen(ctx, unitId) {
     asOf(board.generated_at, stale),
     periodPicker(board.period, q, path, ctx.go),
     h("section", { class: "card", "aria-labelledby": "dash-tasks" }, h("h2", { id: "dash-tasks" }, t("pwa.dash.tasks_heading")), summary(board.totals, "dash-total")),
+    meetingsCard(board.totals),
     childrenChart(board.children || [], q),
     membersTable(board.members, board.unit.id, q),
     trendFigure(trends),

@@ -5,6 +5,7 @@ import { empty, h, pageTitle } from "../js/dom.js";
 import { fmtDateTime } from "../js/fmt.js";
 import { t } from "../js/i18n.js";
 import { docItem, leaderCells, ownRecord, seesDashboards, taskItem } from "../js/ui.js";
+import { nextMeeting } from "./meetings.js";
 
 const OPEN = new Set(["assigned", "in_progress", "returned", "submitted"]);
 
@@ -75,16 +76,20 @@ export async function render(ctx) {
   const docs = h("div", {}, h("p", { class: "hint" }, t("pwa.loading")));
   const tasks = h("div", {}, h("p", { class: "hint" }, t("pwa.loading")));
   const inbox = h("div", {}, h("p", { class: "hint" }, t("pwa.loading")));
+  const meeting = h("div", {}); // the next cell meeting (screens/meetings.js), when there is one
   ctx.show(
     pageTitle(t("pwa.home.hello", { name: given })),
     me.cell ? h("p", { class: "hint" }, me.cell.name) : null,
     shortcuts(me),
+    meeting,
     section("home-docs", t("pwa.home.new_documents"), "/documents", docs),
     section("home-tasks", t("pwa.home.my_tasks"), "/assignments", tasks),
     section("home-inbox", t("pwa.home.unread"), "/notifications", inbox),
   );
-  const [d, k, n] = await Promise.all([settle(newDocuments()), settle(dueTasks(me)), settle(unread())]);
+  const next = me.cell ? settle(nextMeeting()) : Promise.resolve(null);
+  const [d, k, n, mt] = await Promise.all([settle(newDocuments()), settle(dueTasks(me)), settle(unread()), next]);
   if (!ctx.alive()) return;
+  if (mt) meeting.replaceChildren(section("home-meeting", t("pwa.meet.next"), "/meetings", mt));
   docs.replaceChildren(d);
   tasks.replaceChildren(k);
   inbox.replaceChildren(n);
