@@ -161,6 +161,7 @@ SCREENS = [
     "notifications",
     "me",
     "dashboards",
+    "meetings",
 ]
 
 
