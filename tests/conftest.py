@@ -90,8 +90,26 @@ def _truncate_all() -> None:
     tables = [t.name for t in SQLModel.metadata.sorted_tables]
     engine = get_engine()
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+        superuser = engine.dialect.name == "postgresql" and (
+            conn.execute(text("SELECT current_setting('is_superuser')")).scalar() == "on"
+        )
+        if engine.dialect.name == "postgresql" and not superuser:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        elif engine.dialect.name == "postgresql":
+            # TRUNCATE of every table costs ~0.3 s a test (new files for each table and index);
+            # a test leaves a few rows, so DELETE is much faster. Triggers are off meanwhile
+            # (the roll-up triggers would otherwise re-create tally rows as records go), and
+            # sequences restart so ids are the same in every test.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for name in reversed(tables):
+                conn.execute(text(f"DELETE FROM {name}"))
+            conn.execute(
+                text(
+                    "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+                )
+            )
         else:
             for name in reversed(tables):
                 conn.execute(text(f"DELETE FROM {name}"))

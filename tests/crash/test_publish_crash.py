@@ -84,13 +84,17 @@ def _publish(url: str, headers: dict[str, str]) -> int:
 
 
 def _kill_mid_fan_out(proc: Proc, receiver: PushReceiver, audience: Audience) -> tuple[int, int]:
-    """kill -9 as soon as the first inbox batch is in: the fan-out is under way."""
+    """kill -9 as soon as the first inbox batch is in: the fan-out is under way.
+
+    On a quiet machine the inbox rows (bulk INSERT … SELECT) may all be in before the kill
+    lands; the pushes (4 ms each at the receiver) are then still going out, so the kill falls
+    inside the fan-out either way and must leave part of it undone.
+    """
     started = wait_for(lambda: count("SELECT count(*) FROM notifications") >= 1, 60, tick=0.005)
     proc.kill9()
     assert started, proc.tail()
     inbox, pushed = count("SELECT count(*) FROM notifications"), len(receiver.requests)
-    assert inbox < audience.users, "the kill came too late: the inbox fan-out had finished"
-    assert pushed < audience.devices
+    assert pushed < audience.devices, "the kill came too late: every push had gone out"
     return inbox, pushed
 
 
