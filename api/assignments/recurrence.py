@@ -10,7 +10,6 @@ time passed while nothing ran is skipped rather than given already overdue.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from sqlalchemy.exc import IntegrityError
@@ -21,25 +20,17 @@ from api.assignments.access import cell_member_ids
 from api.assignments.models import Assignment, AssignmentSeries
 from api.assignments.schemas import AssignmentCreate, SeriesPublic
 from api.audit import service as audit
-from api.authz import Principal, authorize
+from api.authz import Principal
 from api.db import utcnow
-from api.errors import FieldError, NotFound, ValidationFailed
+from api.errors import FieldError, ValidationFailed
 from api.i18n import t
-from api.members import service as members
 from api.org.models import OrgUnit
+from api.schedules import add_months, first_after, list_cell_series, stop_cell_series
 from api.text import VN_TZ
 
 STEP_MONTHS = {"monthly": 1, "quarterly": 3}
 MAX_LEAD_DAYS = {"weekly": 6, "monthly": 27, "quarterly": 80}
 _ROMAN = ("I", "II", "III", "IV")
-
-
-def _add_months(local: dt.datetime, months: int) -> dt.datetime:
-    years, month0 = divmod(local.month - 1 + months, 12)
-    year, month = local.year + years, month0 + 1
-    return local.replace(
-        year=year, month=month, day=min(local.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def period_due(series: AssignmentSeries, k: int) -> dt.datetime:
@@ -48,7 +39,7 @@ def period_due(series: AssignmentSeries, k: int) -> dt.datetime:
     if series.frequency == "weekly":
         local = anchor + dt.timedelta(weeks=k)
     else:
-        local = _add_months(anchor, k * STEP_MONTHS[series.frequency])
+        local = add_months(anchor, k * STEP_MONTHS[series.frequency])
     return local.astimezone(dt.UTC)
 
 
@@ -84,13 +75,7 @@ def next_period(series: AssignmentSeries, now: dt.datetime) -> tuple[int, dt.dat
         a, n = anchor.astimezone(VN_TZ), now.astimezone(VN_TZ)
         months = (n.year - a.year) * 12 + n.month - a.month
         k = max(0, months // STEP_MONTHS[series.frequency] - 1)
-    due = period_due(series, k)
-    while due <= now:
-        k += 1
-        due = period_due(series, k)
-    if series.until is not None and due.astimezone(VN_TZ).date() > series.until:
-        return None
-    return k, due
+    return first_after(lambda i: period_due(series, i), k, now, series.until)
 
 
 def _assignees(session: Session, series: AssignmentSeries) -> list[int]:
@@ -250,41 +235,17 @@ def series_public(series: AssignmentSeries, now: dt.datetime | None = None) -> S
 
 def list_series(session: Session, principal: Principal, cell_id: int) -> list[AssignmentSeries]:
     """A cell's schedules, active first, for its followers."""
-    cell = members.cell_of(session, cell_id, principal)
-    authorize(principal, "assignment.follow", cell.path)
-    return list(
-        session.exec(
-            select(AssignmentSeries)
-            .where(AssignmentSeries.cell_id == cell.id)
-            .order_by(col(AssignmentSeries.active).desc(), col(AssignmentSeries.id).desc())
-            .limit(200)
-        )
-    )
+    return list_cell_series(session, principal, AssignmentSeries, cell_id, "assignment.follow")
 
 
 def stop_series(session: Session, principal: Principal, series_id: int) -> AssignmentSeries:
     """The cell's leaders stop a schedule; assignments already given stay."""
-    row = session.exec(
-        select(AssignmentSeries, OrgUnit.path)
-        .join(OrgUnit, col(OrgUnit.id) == AssignmentSeries.cell_id)
-        .where(col(AssignmentSeries.id) == series_id)
-    ).first()
-    if row is None or not principal.may("assignment.follow", row[1]):
-        raise NotFound()
-    series, path = row
-    authorize(principal, "assignment.manage", path)
-    if series.active:
-        series.active = False
-        series.stopped_at = utcnow()
-        session.add(series)
-        audit.record(
-            session,
-            actor_id=principal.user_id,
-            action="assignment_series.stop",
-            object_type="assignment_series",
-            object_id=series.id,
-            unit_path=path,
-            before={"active": True},
-            after={"active": False},
-        )
-    return series
+    return stop_cell_series(
+        session,
+        principal,
+        AssignmentSeries,
+        series_id,
+        follow="assignment.follow",
+        manage="assignment.manage",
+        object_type="assignment_series",
+    )

@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from api.assignments.recurrence import _add_months
 from api.audit import service as audit
-from api.authz import Principal, authorize
+from api.authz import Principal
 from api.db import utcnow
-from api.errors import FieldError, NotFound, ValidationFailed
+from api.errors import FieldError, ValidationFailed
 from api.meetings.models import Meeting, MeetingSeries
 from api.meetings.schemas import SeriesPublic
-from api.members import service as members
 from api.org.models import OrgUnit
+from api.schedules import add_months, first_after, list_cell_series, stop_cell_series
 from api.text import VN_TZ
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
 
 def period_due(series: MeetingSeries, k: int) -> dt.datetime:
     """The start (UTC) of the series' k-th month (0 is the anchor)."""
-    return _add_months(series.anchor_starts_at.astimezone(VN_TZ), k).astimezone(dt.UTC)
+    return add_months(series.anchor_starts_at.astimezone(VN_TZ), k).astimezone(dt.UTC)
 
 
 def period_key(starts_at: dt.datetime) -> str:
@@ -44,13 +43,7 @@ def next_period(series: MeetingSeries, now: dt.datetime) -> tuple[int, dt.dateti
     """The first month whose meeting starts after `now`, or None past `until`."""
     a, n = series.anchor_starts_at.astimezone(VN_TZ), now.astimezone(VN_TZ)
     k = max(0, (n.year - a.year) * 12 + n.month - a.month - 1)
-    start = period_due(series, k)
-    while start <= now:
-        k += 1
-        start = period_due(series, k)
-    if series.until is not None and start.astimezone(VN_TZ).date() > series.until:
-        return None
-    return k, start
+    return first_after(lambda i: period_due(series, i), k, now, series.until)
 
 
 def create_series(
@@ -197,40 +190,17 @@ def series_public(series: MeetingSeries, now: dt.datetime | None = None) -> Seri
 
 def list_series(session: Session, principal: Principal, cell_id: int) -> list[MeetingSeries]:
     """A cell's meeting schedules, active first, for its followers."""
-    cell = members.cell_of(session, cell_id, principal)
-    authorize(principal, "meeting.follow", cell.path)
-    return list(
-        session.exec(
-            select(MeetingSeries)
-            .where(MeetingSeries.cell_id == cell.id)
-            .order_by(col(MeetingSeries.active).desc(), col(MeetingSeries.id).desc())
-            .limit(200)
-        )
-    )
+    return list_cell_series(session, principal, MeetingSeries, cell_id, "meeting.follow")
 
 
 def stop_series(session: Session, principal: Principal, series_id: int) -> MeetingSeries:
     """Leaders stop a schedule; meetings it already made stay."""
-    row = session.exec(
-        select(MeetingSeries, OrgUnit.path)
-        .join(OrgUnit, col(OrgUnit.id) == MeetingSeries.cell_id)
-        .where(col(MeetingSeries.id) == series_id)
-    ).first()
-    if row is None or not principal.may("meeting.follow", row[1]):
-        raise NotFound()
-    series, path = row
-    authorize(principal, "meeting.manage", path)
-    if series.active:
-        series.active, series.stopped_at = False, utcnow()
-        session.add(series)
-        audit.record(
-            session,
-            actor_id=principal.user_id,
-            action="meeting_series.stop",
-            object_type="meeting_series",
-            object_id=series.id,
-            unit_path=path,
-            before={"active": True},
-            after={"active": False},
-        )
-    return series
+    return stop_cell_series(
+        session,
+        principal,
+        MeetingSeries,
+        series_id,
+        follow="meeting.follow",
+        manage="meeting.manage",
+        object_type="meeting_series",
+    )
