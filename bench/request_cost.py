@@ -1,0 +1,155 @@
+"""What one member request costs the server: CPU, wall time and SQL statements per endpoint.
+
+The whole app in this process (bearer token, authorization, SQL, serialization), one request
+at a time, members chosen at random, against a database loaded by `sotay seed synthetic`
+(the one bench/endpoints.py loads). It measures the cost that does not depend on what else
+the machine is doing, so a change to the code can be judged by it; the floor is `/healthz`
+through the same stack, measured in the same run.
+
+    .venv/bin/python bench/request_cost.py                        # PostgreSQL city (sotay_bench)
+    .venv/bin/python bench/request_cost.py --shape sqlite --data-dir DIR   # a loaded SQLite
+
+Prints a table (CPU ms, wall p50/p95/p99, statements, CPU ratio floor ÷ endpoint) and JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from endpoints import QUERIES, shape_env, uptime  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def urls_for(s: Any, rng: random.Random, members: int) -> tuple[dict[str, list[tuple]], list]:
+    """(endpoint → [(token, url)], tokens): random active members signed in."""
+    from sqlalchemy import text
+    from sqlmodel import select
+
+    from api.auth.service import start_bearer_session
+    from api.members.models import User
+    from api.pagination import encode_cursor
+
+    ids = [r[0] for r in s.execute(text("SELECT id FROM users WHERE is_active")).all()]
+    sample = rng.sample(ids, min(members, len(ids)))
+    users = list(s.exec(select(User).where(User.id.in_(sample))))  # type: ignore[union-attr]
+    tokens = {u.id: start_bearer_session(s, u, "bench", "127.0.0.1")[0] for u in users}
+    s.commit()
+    docs: dict[int, list[int]] = {}
+    in_sample = ",".join(str(i) for i in tokens)
+    for uid, did in s.execute(
+        text(f"SELECT user_id, document_id FROM document_receipts WHERE user_id IN ({in_sample})")
+    ).all():
+        docs.setdefault(uid, []).append(did)
+    now = encode_cursor([dt.datetime.now(dt.UTC).isoformat()])
+    out: dict[str, list[tuple]] = {}
+    for uid, tok in tokens.items():
+        q = urllib.parse.quote(rng.choice(QUERIES))
+        for name, url in [
+            ("floor", "/healthz"),
+            ("home feed", "/api/v1/notifications?limit=10"),
+            ("unread count", "/api/v1/notifications/unread-count"),
+            ("library page", "/api/v1/documents?limit=20"),
+            ("search", f"/api/v1/documents?limit=20&q={q}"),
+            ("document open", f"/api/v1/documents/{rng.choice(docs.get(uid, [1]))}"),
+            ("my tasks", "/api/v1/assignments?scope=mine"),
+            ("sync, nothing new", f"/api/v1/sync?since={now}"),
+        ]:
+            out.setdefault(name, []).append((tok, url))
+    return out, list(tokens.values())
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+
+    from api.config import get_settings
+    from api.db import get_engine, new_session
+    from api.main import create_app
+
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    statements = [0]
+
+    def count(*_: Any) -> None:
+        statements[0] += 1
+
+    event.listen(get_engine(), "before_cursor_execute", count)
+    rng = random.Random(args.seed)
+    with new_session() as s:
+        plan, _ = urls_for(s, rng, args.members)
+    rows: dict[str, Any] = {}
+    with TestClient(create_app()) as client:
+        for name, targets in plan.items():
+            def call(tok: str, url: str) -> None:
+                r = client.get(url, headers={"Authorization": f"Bearer {tok}"})
+                if r.status_code != 200:
+                    raise RuntimeError(f"{name}: {r.status_code} {r.text[:300]}")
+
+            for tok, url in targets[:5]:  # warm-up: statement caches, pools
+                call(tok, url)
+            walls: list[float] = []
+            statements[0] = 0
+            cpu0 = time.process_time()
+            for i in range(args.requests):
+                tok, url = targets[i % len(targets)]
+                t0 = time.perf_counter()
+                call(tok, url)
+                walls.append((time.perf_counter() - t0) * 1000)
+            cpu = (time.process_time() - cpu0) * 1000 / args.requests
+            rows[name] = {
+                "cpu_ms": round(cpu, 2),
+                "wall_p50_ms": round(statistics.median(walls), 2),
+                "wall_p95_ms": round(pct(walls, 0.95), 2),
+                "wall_p99_ms": round(pct(walls, 0.99), 2),
+                "statements": round(statements[0] / args.requests, 1),
+            }
+    floor = rows["floor"]["cpu_ms"]
+    for row in rows.values():
+        row["ratio_to_floor"] = round(floor / row["cpu_ms"], 2) if row["cpu_ms"] else 0.0
+    return rows
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    p.add_argument("--shape", choices=["postgresql", "sqlite"], default="postgresql")
+    p.add_argument("--database", default="sotay_bench")
+    p.add_argument("--data-dir", default="var/bench-cost", help="SOTAY_DATA_DIR")
+    p.add_argument("--broker", default="")
+    p.add_argument("--members", type=int, default=40, help="random members signed in")
+    p.add_argument("--requests", type=int, default=200, help="per endpoint, after 5 warm-ups")
+    p.add_argument("--seed", type=int, default=11)
+    args = p.parse_args()
+    data_dir = Path(args.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = shape_env(args, data_dir)
+    env["SOTAY_BROKER_URL"] = args.broker  # GET requests enqueue nothing
+    os.environ.update(env)
+    before = uptime()
+    rows = measure(args)
+    print(f"{args.shape}, one request at a time; {before}")
+    print(f"{'request':<20} {'CPU ms':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'SQL':>5} {'ratio':>6}")
+    for name, r in rows.items():
+        print(
+            f"{name:<20} {r['cpu_ms']:>7} {r['wall_p50_ms']:>7} {r['wall_p95_ms']:>7} "
+            f"{r['wall_p99_ms']:>7} {r['statements']:>5} {r['ratio_to_floor']:>6}"
+        )
+    print("JSON:", json.dumps({"shape": args.shape, "uptime": before, "rows": rows}))
+
+
+if __name__ == "__main__":
+    main()
