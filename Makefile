@@ -22,13 +22,15 @@ run: $(STAMP)
 	$(BIN)/sotay seed demo --if-empty
 	$(BIN)/sotay serve --host 127.0.0.1 --port 8000
 
-# Debian's Chromium for the PWA's browser tests (a test tool's own browser download fails here).
+# Debian's Chromium for the PWA's browser tests (a test tool's own browser download fails here),
+# and nginx, which tests/scale/test_deploy.py runs with deploy/nginx.conf in front of the API.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Installing Debian's chromium for the browser tests…"; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ]; then \
+		echo "Installing Debian's chromium and nginx for the browser and proxy tests…"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			chromium fonts-noto-core nginx-light >/dev/null; \
 	fi
 
 lint: $(STAMP)

@@ -95,7 +95,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     rows: dict[str, Any] = {}
     with TestClient(create_app()) as client:
         for name, targets in plan.items():
-            def call(tok: str, url: str) -> None:
+            def call(tok: str, url: str, name: str = name) -> None:
                 r = client.get(url, headers={"Authorization": f"Bearer {tok}"})
                 if r.status_code != 200:
                     raise RuntimeError(f"{name}: {r.status_code} {r.text[:300]}")

@@ -13,7 +13,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import text
+
+from api.db import new_session
+from tests.conftest import PASSWORD
+from tests.serving import free_port, served, wait_ready
 
 yaml = pytest.importorskip("yaml")
 
@@ -93,48 +99,116 @@ def test_proxy_body_limits_are_the_apps():
     assert s.max_upload_bytes + 64 * 1024 <= upload <= s.max_upload_bytes + 2 * 1024 * 1024
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
-def test_nginx_accepts_the_configuration(tmp_path):
+def _certs(tmp_path: Path) -> Path:
     certs = tmp_path / "certs"
     certs.mkdir()
-    made = subprocess.run(  # noqa: S603
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",  # noqa: S607
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            str(certs / "privkey.pem"),
-            "-out",
-            str(certs / "fullchain.pem"),
-        ],
-        capture_output=True,
-    )
-    if made.returncode != 0:
-        pytest.skip("openssl could not make a test certificate")
-    # Outside compose the `api` host does not resolve: point the upstream at loopback.
+    subprocess.run(  # noqa: S603
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",  # noqa: S607
+         "-subj", "/CN=localhost", "-keyout", str(certs / "privkey.pem"),
+         "-out", str(certs / "fullchain.pem")],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    return certs
+
+
+def _local_conf(tmp_path: Path, upstreams: list[str], http: int, https: int) -> Path:
+    """deploy/nginx.conf as it is, but for loopback: the API processes, ports, files, certs."""
     conf = (DEPLOY / "nginx.conf").read_text()
-    conf = conf.replace("/etc/nginx/certs", str(certs)).replace(
-        "server api:8000", "server 127.0.0.1:8000"
-    )
+    servers = "".join(f"server {u.removeprefix('http://')};\n        " for u in upstreams)
+    for old, new in [
+        ("/etc/nginx/certs", str(_certs(tmp_path))),
+        ("server api:8000 max_fails=3 fail_timeout=10s;\n        ", servers),
+        ("listen 80;", f"listen 127.0.0.1:{http};"),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;"),
+        ("/srv/static/", f"{STATIC}/"),
+    ]:
+        assert old in conf, f"deploy/nginx.conf no longer has {old!r}"
+        conf = conf.replace(old, new)
     path = tmp_path / "nginx.conf"
     path.write_text(conf)
-    r = subprocess.run(  # noqa: S603
-        [
-            shutil.which("nginx") or "nginx",
-            "-t",
-            "-c",
-            str(path),
-            "-g",
-            f"pid {tmp_path}/nginx.pid;",
-        ],
-        capture_output=True,
-        text=True,
+    return path
+
+
+def _nginx(tmp_path: Path, conf: Path, *extra: str) -> list[str]:
+    prefix = tmp_path / "nginx"
+    for sub in ("logs", "temp"):
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
+    settings = (
+        f"pid {prefix}/nginx.pid; error_log {prefix}/logs/error.log;"
+        if "-t" in extra
+        else f"pid {prefix}/nginx.pid; error_log {prefix}/logs/error.log; daemon off;"
     )
+    return [NGINX or "nginx", "-p", str(prefix), "-c", str(conf), "-g", settings, *extra]
+
+
+NGINX = shutil.which("nginx") or (
+    "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+)
+STATIC = Path(__file__).resolve().parents[2] / "pwa" / "static"
+needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (make test does)")
+
+
+@needs_nginx
+def test_nginx_accepts_the_configuration(tmp_path):
+    conf = _local_conf(tmp_path, ["http://127.0.0.1:8000"], free_port(), free_port())
+    r = subprocess.run(_nginx(tmp_path, conf, "-t"), capture_output=True, text=True)  # noqa: S603
     assert r.returncode == 0, r.stderr
+
+
+def _served_count(url: str) -> float:
+    """Requests to /healthz this API process has answered (its own /metrics)."""
+    total = 0.0
+    for line in httpx.get(f"{url}/metrics", timeout=5).text.splitlines():
+        if line.startswith("sotay_http_request_seconds_count{") and '"/healthz"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+@needs_nginx
+def test_the_proxy_in_front_of_two_api_processes(tmp_path, world):
+    """The real proxy configuration, run: TLS, both upstreams used, the PWA's files from disk
+    compressed and revalidated, icons cached for a year, bodies refused at the app's limit,
+    /metrics closed, and the client address the app records is the proxy's view of it."""
+    http, https = free_port(), free_port()
+    with served(2, env={"SOTAY_TRUSTED_PROXIES": "127.0.0.1"}) as upstreams:
+        conf = _local_conf(tmp_path, upstreams, http, https)
+        proc = subprocess.Popen(_nginx(tmp_path, conf), stderr=subprocess.PIPE)  # noqa: S603
+        try:
+            base = f"https://127.0.0.1:{https}"
+            wait_ready(base, verify=False)
+            r = httpx.get(f"http://127.0.0.1:{http}/documents", follow_redirects=False)
+            assert r.status_code == 301 and r.headers["location"].startswith("https://")
+            with httpx.Client(base_url=base, verify=False, timeout=10) as c:
+                before = [_served_count(u) for u in upstreams]
+                for _ in range(20):
+                    assert c.get("/healthz").status_code == 200
+                after = [_served_count(u) for u in upstreams]
+                assert all(a > b for a, b in zip(after, before, strict=True)), (before, after)
+
+                css = c.get("/static/app.css", headers={"Accept-Encoding": "gzip"})
+                assert css.status_code == 200 and css.headers["content-encoding"] == "gzip"
+                assert css.headers["cache-control"] == "no-cache"
+                assert css.text == (STATIC / "app.css").read_text()
+                again = c.get("/static/app.css", headers={"If-None-Match": css.headers["etag"]})
+                assert again.status_code == 304
+                icon = c.get("/static/icons/icon-192.png")
+                assert icon.status_code == 200 and "immutable" in icon.headers["cache-control"]
+
+                assert c.get("/metrics").status_code == 403
+                big = c.post("/api/v1/units", content=b"x" * (3 * 1024 * 1024))
+                assert big.status_code == 413
+
+                # A client's own X-Forwarded-For is replaced by the proxy: the session the
+                # app records carries the address nginx saw, not the forged one.
+                r = c.post(
+                    "/api/v1/auth/token",
+                    data={"username": "10000000", "password": PASSWORD},
+                    headers={"X-Forwarded-For": "203.0.113.9"},
+                )
+                assert r.status_code == 200, r.text
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    with new_session() as s:
+        ip = s.execute(text("SELECT ip FROM auth_sessions ORDER BY id DESC LIMIT 1")).scalar()
+    assert ip == "127.0.0.1"
