@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_
 from sqlmodel import Session, col, select
@@ -249,10 +250,8 @@ def list_cell(
     ), next_cursor
 
 
-def list_mine_changed(
-    session: Session, principal: Principal, since: dt.datetime | None, *, limit: int
-) -> list[AssignmentPublic]:
-    """The caller's assignments whose record or assignment changed after `since` (sync)."""
+def mine_changed_stmt(principal: Principal, since: dt.datetime | None) -> Any:
+    """The caller's assignments whose record or assignment changed after `since`, unordered."""
     stmt = (
         select(Assignment, OrgUnit.name)
         .join(AssignmentRecord, col(AssignmentRecord.assignment_id) == Assignment.id)
@@ -263,6 +262,14 @@ def list_mine_changed(
         stmt = stmt.where(
             or_(col(AssignmentRecord.updated_at) > since, col(Assignment.updated_at) > since)
         )
+    return stmt
+
+
+def list_mine_changed(
+    session: Session, principal: Principal, since: dt.datetime | None, *, limit: int
+) -> list[AssignmentPublic]:
+    """The caller's assignments whose record or assignment changed after `since` (sync)."""
+    stmt = mine_changed_stmt(principal, since)
     stmt = stmt.order_by(col(Assignment.due_at).desc(), col(Assignment.id).desc()).limit(limit)
     rows = [(a, n) for a, n in session.exec(stmt)]
     records = _records(session, [a.id or 0 for a, _ in rows], only_user=principal.user_id)
