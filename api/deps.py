@@ -60,7 +60,10 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
     return principal
 
 
-def principal_pending_password(
+# The dependencies below do no I/O, so they are `async def`: FastAPI runs a plain `def`
+# dependency in the thread pool, and each hop costs more than their work (a thread wake-up
+# under the GIL on every request; bench/request_cost.py).
+async def principal_pending_password(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
     """Signed in, even if a temporary password still has to be changed."""
@@ -69,7 +72,7 @@ def principal_pending_password(
     return principal
 
 
-def current_principal(
+async def current_principal(
     principal: Annotated[Principal, Depends(principal_pending_password)],
 ) -> Principal:
     """Signed in with a password of their own."""
@@ -82,7 +85,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 PendingPrincipal = Annotated[Principal, Depends(principal_pending_password)]
 
 
-def page_limit(limit: Annotated[int | None, Query(ge=1, le=1000)] = None) -> int:
+async def page_limit(limit: Annotated[int | None, Query(ge=1, le=1000)] = None) -> int:
     """The page size: the default when absent, capped at the configured maximum."""
     s = get_settings()
     if limit is None:

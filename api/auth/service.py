@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -230,16 +231,13 @@ def refresh(session: Session, raw_refresh: str) -> tuple[str, str, int]:
     return access, new_refresh, s.access_token_ttl_seconds
 
 
-def load_principal(session: Session, raw_token: str, kind: str) -> Principal | None:
-    """The caller behind a token of `kind` ('access' or 'cookie'), or None.
-
-    Every authenticated request runs this, so it is one statement: the token, its session, the
-    user's few columns, the cell's path and each grant with its unit's path (a row per grant).
-    """
-    now = utcnow()
+@cache
+def _principal_statement() -> Any:
+    """load_principal's statement, built once: building a select of aliased entities costs
+    more CPU than running it (a fifth of a small request, measured with py-spy)."""
     cell = aliased(OrgUnit)
     grant_unit = aliased(OrgUnit)
-    rows = session.execute(
+    return (
         select(  # type: ignore[call-overload]
             AuthToken.session_id,
             User.id,
@@ -258,13 +256,25 @@ def load_principal(session: Session, raw_token: str, kind: str) -> Principal | N
         .outerjoin(RoleGrant, col(RoleGrant.user_id) == User.id)
         .outerjoin(grant_unit, col(grant_unit.id) == RoleGrant.unit_id)
         .where(
-            AuthToken.token_hash == token_hash(raw_token),
-            AuthToken.kind == kind,
+            AuthToken.token_hash == bindparam("token_hash"),
+            AuthToken.kind == bindparam("kind"),
             col(AuthToken.spent_at).is_(None),
-            col(AuthToken.expires_at) > now,
+            col(AuthToken.expires_at) > bindparam("now"),
             col(AuthSession.revoked_at).is_(None),
             col(User.is_active).is_(True),
         )
+    )
+
+
+def load_principal(session: Session, raw_token: str, kind: str) -> Principal | None:
+    """The caller behind a token of `kind` ('access' or 'cookie'), or None.
+
+    Every authenticated request runs this, so it is one statement: the token, its session, the
+    user's few columns, the cell's path and each grant with its unit's path (a row per grant).
+    """
+    rows = session.execute(
+        _principal_statement(),
+        {"token_hash": token_hash(raw_token), "kind": kind, "now": utcnow()},
     ).all()
     if not rows:
         return None

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
 from api.authz import Principal
@@ -49,8 +50,17 @@ class Result:
     corrected: bool = False
 
 
-def _filtered(principal: Principal, f: Filters) -> Select[Document]:
-    stmt = select(Document).where(readable_clause(principal))
+def _filtered(principal: Principal, f: Filters, *, with_text: bool = False) -> Select[Document]:
+    # A list shows no body: a resolution's source, HTML and text run to tens of kilobytes
+    # each, and a page would read and decode them all. raiseload: touching one is a bug.
+    bodies = [col(Document.body_source), col(Document.body_html)]
+    if not with_text:  # search keeps the text for its snippets
+        bodies.append(col(Document.body_text))
+    stmt = (
+        select(Document)
+        .options(*(defer(c, raiseload=True) for c in bodies))  # type: ignore[arg-type]
+        .where(readable_clause(principal))
+    )
     if f.status:
         stmt = stmt.where(col(Document.status) == f.status)
     else:
@@ -127,7 +137,7 @@ def _ranked(
 ) -> list[Document]:
     hits = search.matches(session, query).subquery()
     stmt = (
-        _filtered(principal, f)
+        _filtered(principal, f, with_text=True)
         .join(hits, hits.c.document_id == Document.id)
         .order_by(hits.c.rank, col(Document.issued_on).desc(), col(Document.id).desc())
         .offset(offset)
