@@ -47,6 +47,7 @@ test-postgres: $(STAMP)
 			SOTAY_TEST_PG_URL=$(PG_URL) $(BIN)/python -m pytest; \
 	else \
 		echo "== PostgreSQL pass SKIPPED: no server reachable at $(PG_URL) =="; \
+		if [ -n "$$CI" ]; then echo "CI needs the PostgreSQL pass: failing"; exit 1; fi; \
 	fi
 
 # The two passes use separate databases, data folders, ports and broker queues, so they run side
