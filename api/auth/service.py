@@ -73,19 +73,43 @@ def _check_throttle(session: Session, keys: list[tuple[str, int]]) -> None:
             raise RateLimited(retry)
 
 
-def _throttle_keys(username: str, ip: str | None) -> list[tuple[str, int]]:
-    s = get_settings()
-    keys = [(f"login:acct:{username.strip().lower()}", s.login_max_failures_per_account)]
-    if ip:
-        keys.append((f"login:ip:{ip}", s.login_max_failures_per_address))
-    return keys
+def _unknown_name_key(username: str) -> str:
+    """The counter of a name that matches no account: its canonical spelling, so the
+    spellings of one unknown phone or e-mail share a counter as a known account's do."""
+    name = username.strip()
+    if "@" in name:
+        return f"login:acct:name:{name.lower()}"
+    try:
+        phone = normalize_phone(name)
+    except ValueError:
+        phone = None
+    return f"login:acct:name:{phone or name.lower()}"
+
+
+def _account_key(user: User | None, username: str) -> tuple[str, int]:
+    """Failures are counted per account (its id), whichever identifier or spelling was typed."""
+    limit = get_settings().login_max_failures_per_account
+    if user is not None and user.id is not None:
+        return f"login:acct:id:{user.id}", limit
+    return _unknown_name_key(username), limit
+
+
+def _address_keys(ip: str | None) -> list[tuple[str, int]]:
+    if not ip:
+        return []
+    return [(f"login:ip:{ip}", get_settings().login_max_failures_per_address)]
 
 
 def authenticate(session: Session, username: str, password: str, ip: str | None) -> User:
     """The user behind the credentials, under throttling; failures are counted and kept."""
-    keys = _throttle_keys(username, ip)
-    _check_throttle(session, keys)
+    address = _address_keys(ip)
+    _check_throttle(session, address)
+    # The lookup runs for every attempt, known name or not, before the account's counter is
+    # read: one lookup and one counter read either way, as before.
     user = find_user_by_username(session, username)
+    account = _account_key(user, username)
+    keys = [account, *address]
+    _check_throttle(session, [account])
     ph = hasher()
     ok = ph.verify_password(user.password_hash if user else _dummy_hash(), password)
     if not (ok and user is not None and user.is_active):
@@ -103,7 +127,7 @@ def authenticate(session: Session, username: str, password: str, ip: str | None)
     if ph.needs_rehash(user.password_hash):
         user.password_hash = ph.hash_password(password)
         session.add(user)
-    ratelimit.reset(session, keys[0][0])
+    ratelimit.reset(session, account[0])
     return user
 
 

@@ -107,6 +107,37 @@ def test_failed_sign_ins_are_throttled_per_account(client, world):
     assert _token(client, "10000002").status_code == 200
 
 
+def test_throttle_counts_the_account_whichever_identifier_or_spelling(client, world):
+    # member_b1: card 10000003, phone +84901000003, e-mail member_b1@example.vn; every
+    # spelling below finds that one account.
+    spellings = [
+        "10000003",
+        "0901000003",
+        "+84901000003",
+        "84 901 000 003",
+        "0901.000.003",
+        " 10000003 ",
+        "Member_B1@Example.VN",
+    ]
+    for i in range(10):
+        r = _token(client, spellings[i % len(spellings)], "không phải mật khẩu")
+        assert r.status_code == 401, (i, r.text)
+    for username in spellings:
+        r = _token(client, username, PASSWORD)  # the right password, any spelling: wait
+        assert r.status_code == 429, (username, r.text)
+    # Another account (from the same address) is not locked by this one.
+    assert _token(client, "0901000004").status_code == 200
+    assert _token(client, "10000004").status_code == 200
+
+
+def test_probing_an_unknown_name_is_still_limited_in_any_spelling(client, world):
+    for i in range(10):
+        username = ("0909999999", "+84909999999")[i % 2]
+        assert _token(client, username, "sai").status_code == 401
+    for username in ("0909999999", "+84909999999", "84 909 999 999"):
+        assert _token(client, username, "sai").status_code == 429, username
+
+
 def test_failed_sign_ins_are_throttled_per_address(client, world, monkeypatch):
     from api.config import get_settings
 
