@@ -1,4 +1,5 @@
-"""`sotay backup` and `sotay restore`: the database and the uploaded files in one archive.
+"""`sotay backup` and `sotay restore`: the database, the uploaded files and the generated
+secrets (VAPID key, meeting check-in secret: `data_dir/secrets`) in one archive.
 
 SQLite is copied with its online backup API (consistent while the service runs);
 PostgreSQL with `pg_dump -Fc` / `pg_restore`. The archive carries a manifest with row
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -25,6 +27,7 @@ from api.config import get_settings
 from api.db import make_engine, write_intent
 
 MANIFEST = "manifest.json"
+SECRETS = "secrets"  # the keys the service generated; push subscriptions are bound to them
 
 
 def _sqlite_path(url: str) -> Path:
@@ -95,7 +98,8 @@ def _normal(value: Any) -> Any:
 
 
 def backup(output: Path, *, url: str | None = None, data_dir: Path | None = None) -> dict[str, Any]:
-    """Write a .tar with the database, the files folder and a manifest; returns the manifest."""
+    """Write a .tar with the database, the files and secrets folders and a manifest; returns
+    the manifest. The archive holds the secrets: keep it as private as the database."""
     settings = get_settings()
     url = url or settings.resolved_database_url
     data_dir = data_dir or settings.data_dir
@@ -125,12 +129,14 @@ def backup(output: Path, *, url: str | None = None, data_dir: Path | None = None
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         output.parent.mkdir(parents=True, exist_ok=True)
+        output.touch(mode=0o600)  # it holds the secrets: owner-only before a byte is written
+        output.chmod(0o600)
         with tarfile.open(output, "w") as tar:
             tar.add(db_file, arcname=db_file.name)
             tar.add(work / MANIFEST, arcname=MANIFEST)
-            files = data_dir / "files"
-            if files.is_dir():
-                tar.add(files, arcname="files")
+            for folder in ("files", SECRETS):
+                if (data_dir / folder).is_dir():
+                    tar.add(data_dir / folder, arcname=folder)
     return manifest
 
 
@@ -157,6 +163,24 @@ def _pg_dump_snapshot(engine: Engine, url: str, dest: Path) -> dict[str, dict[st
         _fingerprint_tables(conn, out)
         conn.exec_driver_sql("COMMIT")
     return out
+
+
+def _restore_secrets(src: Path, target: Path) -> None:
+    """The archive's secrets replace the target's (owner-only: folder 0700, files 0600)."""
+    target.mkdir(parents=True, exist_ok=True)
+    target.chmod(0o700)
+    for path in sorted(src.rglob("*")):
+        dest = target / path.relative_to(src)
+        if path.is_dir():
+            dest.mkdir(exist_ok=True)
+            dest.chmod(0o700)
+            continue
+        tmp = dest.with_name(f".{dest.name}.restore.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(path.read_bytes())
+        tmp.chmod(0o600)
+        tmp.replace(dest)
 
 
 def _is_empty(engine: Engine) -> bool:
@@ -210,6 +234,8 @@ def restore(
             target = data_dir / "files"
             target.mkdir(parents=True, exist_ok=True)
             shutil.copytree(work / "files", target, dirs_exist_ok=True)
+        if (work / SECRETS).is_dir():
+            _restore_secrets(work / SECRETS, data_dir / SECRETS)
     engine = make_engine(url)
     restored = table_fingerprints(engine)
     engine.dispose()

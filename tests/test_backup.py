@@ -32,16 +32,35 @@ def empty_target(tmp_path):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_backup_then_restore_into_an_empty_database(client, tmp_path, empty_target):
+def _generated_keys(data_dir, monkeypatch):
+    """The VAPID public key and the meeting check-in secret the service would use with
+    `data_dir` as its data folder (generated there if missing)."""
+    from api.config import get_settings
+    from api.meetings import checkin
+    from api.notifications import webpush
+
+    with monkeypatch.context() as m:
+        m.setattr(get_settings(), "data_dir", data_dir)
+        m.setattr(get_settings(), "vapid_private_key_file", None)
+        webpush.vapid.cache_clear()
+        try:
+            return webpush.vapid_public_key(), get_settings().secret(checkin._SECRET_NAME)
+        finally:
+            webpush.vapid.cache_clear()
+
+
+def test_backup_then_restore_into_an_empty_database(client, tmp_path, empty_target, monkeypatch):
     from seed.demo import seed_demo
 
     seed_demo()
     files = tmp_path / "data" / "files" / "ab"
     files.mkdir(parents=True)
     (files / "abcdef").write_bytes(b"%PDF-1.4 demo")
+    keys_before = _generated_keys(tmp_path / "data", monkeypatch)  # generated there now
     archive = tmp_path / "b.tar"
     manifest = backup(archive, data_dir=tmp_path / "data")
     assert manifest["tables"]["users"]["rows"] > 300
+    assert oct(archive.stat().st_mode)[-3:] == "600"  # it holds the secrets
 
     upgrade(empty_target)  # an empty database at head, as a fresh install would have
     restored_dir = tmp_path / "restored-data"
@@ -50,6 +69,10 @@ def test_backup_then_restore_into_an_empty_database(client, tmp_path, empty_targ
     assert table_fingerprints(engine) == manifest["tables"]
     engine.dispose()
     assert (restored_dir / "files" / "ab" / "abcdef").read_bytes() == b"%PDF-1.4 demo"
+    # The generated secrets came back, owner-only: push subscriptions stay valid.
+    key_file = restored_dir / "secrets" / "vapid_private.pem"
+    assert key_file.is_file() and oct(key_file.stat().st_mode)[-3:] == "600"
+    assert _generated_keys(restored_dir, monkeypatch) == keys_before
 
 
 def test_restore_refuses_a_non_empty_database(client, world, tmp_path):
