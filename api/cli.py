@@ -36,15 +36,21 @@ def _migrate(_args: argparse.Namespace) -> int:
 def _create_admin(args: argparse.Namespace) -> int:
     from api.bootstrap import create_admin
     from api.db import new_session
+    from api.errors import FieldError, ValidationFailed
 
     with new_session() as session:
-        created = create_admin(
-            session,
-            username=args.username,
-            password=args.password,
-            unit_code=args.unit,
-            full_name=args.full_name,
-        )
+        try:
+            created = create_admin(
+                session,
+                username=args.username,
+                password=args.password,
+                unit_code=args.unit,
+                full_name=args.full_name,
+            )
+        except ValidationFailed as exc:
+            if not exc.errors and args.unit is not None:  # the unit code matched no unit
+                exc.errors = [FieldError("--unit", "field.unit_not_found")]
+            raise
         session.commit()
     print(("Đã tạo" if created else "Đã cập nhật") + f" quản trị viên {args.username}.")
     return 0
@@ -200,10 +206,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _describe_app_error(exc: Exception) -> list[str]:
+    """An AppError as catalogue lines: the problem's title and detail, then each field's
+    message; Vietnamese first, English after " / "."""
+    from api.i18n import t
+
+    slug = getattr(exc, "slug", "bad_request")
+    errors = getattr(exc, "errors", [])
+    if errors:
+        lines = [f"{t(f'problem.{slug}', 'vi')} / {t(f'problem.{slug}', 'en')}:"]
+    else:
+        key = getattr(exc, "detail_key", f"problem.{slug}.detail")
+        lines = [
+            f"{t(f'problem.{slug}', 'vi')}: {t(key, 'vi')} / "
+            f"{t(f'problem.{slug}', 'en')}: {t(key, 'en')}"
+        ]
+    for e in errors:
+        lines.append(f"  {e.field}: {t(e.code, 'vi', **e.params)} / {t(e.code, 'en', **e.params)}")
+    return lines
+
+
+def _describe_os_error(exc: OSError) -> list[str]:
+    from api.i18n import t
+
+    where = f" {exc.filename}" if exc.filename else ""
+    if isinstance(exc, FileNotFoundError):
+        return [f"{t('problem.not_found', 'vi')}:{where} / {t('problem.not_found', 'en')}:{where}"]
+    return [f"Lỗi tệp / File error:{where}: {exc.strerror or exc}"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `sotay`."""
+    """Entry point of `sotay`. The app's own errors (AppError) and file errors are printed as
+    a message on stderr with exit status 1, never as a traceback."""
+    from api.errors import AppError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except AppError as exc:
+        lines = _describe_app_error(exc)
+    except OSError as exc:
+        lines = _describe_os_error(exc)
+    for line in lines:
+        print(line, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":
