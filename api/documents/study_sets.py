@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
@@ -26,7 +28,7 @@ from api.documents.schemas import (
     StudySetUpdate,
 )
 from api.documents.visibility import anchor_unit_ids, can_manage, readable_clause
-from api.errors import FieldError, Forbidden, NotFound
+from api.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from api.org.models import OrgUnit
 from api.pagination import decode_cursor, encode_cursor
 from api.text import format_vn_percent
@@ -204,7 +206,7 @@ def list_sets(
     stmt = select(StudySet).where(visible_clause(principal))
     after = decode_cursor(cursor, 1)
     if after is not None:
-        stmt = stmt.where(col(StudySet.id) < int(after[0] or 0))
+        stmt = stmt.where(col(StudySet.id) < _cursor_id(after[0]))
     sets = list(session.execute(stmt.order_by(col(StudySet.id).desc()).limit(limit + 1)).scalars())
     next_cursor = None
     if len(sets) > limit:
@@ -219,6 +221,16 @@ def list_sets(
     progress = _progress(session, principal, [s.id for s in sets])  # type: ignore[misc]
     items = [_public(principal, s, units[s.issuer_id], progress[s.id]) for s in sets]  # type: ignore[index]
     return items, next_cursor
+
+
+def _cursor_id(value: Any) -> int:
+    """The last set's id in a cursor: an integer, or a 422 (never a 500) when it is not."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")])
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")]) from None
 
 
 def detail(session: Session, principal: Principal, study_set: StudySet) -> StudySetPublic:

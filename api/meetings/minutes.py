@@ -3,14 +3,21 @@
 Assignments decided at the meeting are given in the same transaction as the minutes, by the
 assignments domain's own giving function (records, history, audit, notifications), so
 either the minutes and every assignment are saved or none is.
+
+Saving the minutes again (a typo fixed) gives only the items not already given from them:
+an item matches an earlier one by its normalised title, due time and assignees.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlmodel import Session, col, select
 
 from api.assignments import assignees as assignment_assignees
 from api.assignments import giving
+from api.assignments.access import cell_member_ids
+from api.assignments.models import Assignment, AssignmentRecord
 from api.audit import service as audit
 from api.authz import Principal
 from api.db import utcnow
@@ -46,10 +53,13 @@ def save(session: Session, principal: Principal, meeting_id: int, body: MinutesB
             owner_kind=OWNER_KIND,
             owner_id=m.id,  # type: ignore[arg-type]
         )
-    given = [
-        _give(session, principal, access.cell, m, item, i)
-        for i, item in enumerate(body.assignments)
-    ]
+    earlier = _already_given(session, m.id)  # type: ignore[arg-type]
+    given = []
+    for i, item in enumerate(body.assignments):
+        found = _match(session, access.cell, earlier, item)
+        if found is None:
+            found = _give(session, principal, access.cell, m, item, i)
+        given.append(found)
     add_event(
         session, access.meeting_id, "minutes", principal.user_id,
         data={"assignment_ids": given, "attachment_ids": list(body.attachment_ids)}, at=now,
@@ -70,6 +80,65 @@ def save(session: Session, principal: Principal, meeting_id: int, body: MinutesB
         },
     )
     return access
+
+
+_Given = tuple[int, str, dt.datetime, frozenset[int]]
+
+
+def _norm_title(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def _already_given(session: Session, meeting_id: int) -> list[_Given]:
+    """The assignments given from this meeting's minutes: id, title, due and assignees."""
+    rows = session.exec(
+        select(Assignment.id, Assignment.title, Assignment.due_at)
+        .join(MeetingAssignment, col(MeetingAssignment.assignment_id) == Assignment.id)
+        .where(col(MeetingAssignment.meeting_id) == meeting_id)
+        .order_by(col(Assignment.id))
+    ).all()
+    people: dict[int, set[int]] = {}
+    for aid, uid in session.exec(
+        select(AssignmentRecord.assignment_id, AssignmentRecord.assignee_id).where(
+            col(AssignmentRecord.assignment_id).in_([r[0] for r in rows])
+        )
+    ):
+        people.setdefault(int(aid), set()).add(int(uid))
+    return [
+        (int(aid), _norm_title(title), _utc(due), frozenset(people.get(int(aid), ())))  # type: ignore[arg-type]
+        for aid, title, due in rows
+    ]
+
+
+def _match(
+    session: Session, cell: OrgUnit, earlier: list[_Given], item: AssignmentFromMinutes
+) -> int | None:
+    """The earlier assignment this item already gave (taken off `earlier`), if any.
+
+    Same normalised title and due time, and the same assignees; failing an exact set, one
+    whose assignees include all those asked for (members added to it since).
+    """
+    if item.all_members and item.assignee_ids:
+        return None  # invalid: giving says why
+    if item.all_members:
+        wanted = frozenset(cell_member_ids(session, cell.id))  # type: ignore[arg-type]
+    elif item.assignee_ids:
+        wanted = frozenset(item.assignee_ids)
+    else:
+        return None
+    title, due = _norm_title(item.title), _utc(item.due_at)
+    same = [g for g in earlier if g[1] == title and g[2] == due]
+    found = next((g for g in same if g[3] == wanted), None) or next(
+        (g for g in same if wanted and wanted <= g[3]), None
+    )
+    if found is None:
+        return None
+    earlier.remove(found)
+    return found[0]
 
 
 def _give(

@@ -206,13 +206,13 @@ def list_meetings(
             ),
         )
         if after is not None:
-            at = _cursor_time(after[0])
-            stmt = stmt.where(or_(starts > at, and_(starts == at, col(Meeting.id) > int(after[1]))))
+            at, last_id = _cursor_time(after[0]), _cursor_id(after[1])
+            stmt = stmt.where(or_(starts > at, and_(starts == at, col(Meeting.id) > last_id)))
         stmt = stmt.order_by(starts, col(Meeting.id))
     else:
         if after is not None:
-            at = _cursor_time(after[0])
-            stmt = stmt.where(or_(starts < at, and_(starts == at, col(Meeting.id) < int(after[1]))))
+            at, last_id = _cursor_time(after[0]), _cursor_id(after[1])
+            stmt = stmt.where(or_(starts < at, and_(starts == at, col(Meeting.id) < last_id)))
         stmt = stmt.order_by(starts.desc(), col(Meeting.id).desc())
     found = list(session.exec(stmt.limit(limit + 1)))
     next_cursor = None
@@ -231,6 +231,16 @@ def _cursor_time(value: Any) -> dt.datetime:
     except ValueError:
         raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")]) from None
     return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
+def _cursor_id(value: Any) -> int:
+    """The last row's id in a cursor: an integer, or a 422 (never a 500) when it is not."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")])
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")]) from None
 
 
 def _access_of(session: Session, principal: Principal, m: Meeting) -> Access:

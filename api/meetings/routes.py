@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api.authz import Principal
 from api.db import utcnow
 from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep
+from api.errors import FieldError, ValidationFailed
 from api.meetings import attendance, minutes, queries, ratings, recurrence, service
 from api.meetings.access import load, names
 from api.meetings.schemas import (
@@ -70,6 +71,8 @@ def list_meetings(
 ) -> Page[MeetingPublic]:
     """The caller's cell's meetings (`mine`), or a cell's for its leaders and committees."""
     _private(response)
+    if scope == "cell" and cell_id is None:
+        raise ValidationFailed(errors=[FieldError("cell_id", "field.missing")])
     items, next_cursor = queries.list_meetings(
         session,
         principal,
