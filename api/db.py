@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
+import anyio
 from sqlalchemy import BigInteger, Integer, String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 
 from api.config import get_settings
 
@@ -148,22 +150,31 @@ def side_session() -> Session:
     return Session(get_side_engine(), expire_on_commit=False)
 
 
-def get_session() -> Iterator[Session]:
-    """One session per request: commits once when the handler succeeds, else rolls back."""
+def _finish(session: Session, exc: BaseException | None) -> None:
     from api.errors import AppError
 
-    session = new_session()
     try:
-        yield session
-        session.commit()
-    except AppError as exc:
-        if exc.keep_changes:
+        if exc is None or (isinstance(exc, AppError) and exc.keep_changes):
             session.commit()
         else:
             session.rollback()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         session.close()
+
+
+async def get_session() -> AsyncIterator[Session]:
+    """One session per request: commits once when the handler succeeds, else rolls back.
+
+    Async so that opening it costs no thread-pool hop (a Session connects lazily, on its
+    first statement, in the handler's thread); the commit, which does I/O, runs in the pool.
+    """
+    session = new_session()
+    try:
+        yield session
+    except BaseException as exc:
+        # Shielded: a cancelled request (the client went away) must still roll back and
+        # give its connection back to the pool.
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_finish, session, exc)
+        raise
+    await run_in_threadpool(_finish, session, None)
