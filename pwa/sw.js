@@ -122,7 +122,9 @@ async function networkFirst(event, request) {
   const first = await Promise.race([network.catch(() => "error"), timeout]);
   clearTimeout(timer);
   if (first instanceof Response) return first;
-  const cached = await cache.match(request);
+  // A document the member saved is also kept in FILES, which is never trimmed: a long
+  // offline week of searches must not push it out of reach.
+  const cached = (await cache.match(request)) || (await caches.match(request, { cacheName: FILES }));
   if (cached) return cached;
   if (first === "timeout") {
     try {

@@ -115,8 +115,10 @@ def logout(
     out.delete_cookie(
         s.cookie_name, path="/", secure=s.cookie_secure, httponly=True, samesite="lax"
     )
-    # Ask the browser to drop everything it kept for this member on this device.
-    out.headers["Clear-Site-Data"] = '"cache", "storage"'
+    # The HTTP cache may hold this member's answers: drop it. Not "storage": that would also
+    # remove the service worker and the app shell, so the next member could not even open
+    # the sign-in screen offline; the PWA deletes its personal copies itself (session.js).
+    out.headers["Clear-Site-Data"] = '"cache"'
     return out
 
 

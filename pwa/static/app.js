@@ -4,8 +4,9 @@ import { idb } from "./js/db.js";
 import { h, mount, toast } from "./js/dom.js";
 import { fmtDateTime } from "./js/fmt.js";
 import { lang, relabel, t } from "./js/i18n.js";
-import { applyPrefs } from "./js/prefs.js";
+import { applyPrefs, prefs, setPrefs } from "./js/prefs.js";
 import { recheckPush } from "./js/push.js";
+import { finishPendingLogout } from "./js/session.js";
 import { syncNow, warmUp } from "./js/sync.js";
 
 const main = document.getElementById("main");
@@ -129,6 +130,13 @@ function markTab(tab) {
 
 /** Load the signed-in member (from the network, or the device's copy when offline). */
 export async function loadMe() {
+  // Signed out while offline: the server session still lives (its cookie too), so end it
+  // before asking who is here, or opening the app would sign the member straight back in.
+  await finishPendingLogout();
+  if (prefs().logoutPending) {
+    state.me = null;
+    return false;
+  }
   try {
     state.me = await get("/me");
     return true;
@@ -142,6 +150,9 @@ export async function loadMe() {
 /** After sign-in or password change: remember the member and warm the offline copies. */
 export function signedIn(me) {
   state.me = me;
+  // A new sign-in: a sign-out still waiting for the network is about the old session
+  // only, and must never end this one.
+  if (prefs().logoutPending) setPrefs({ logoutPending: false });
   // A temporary password opens nothing else: sync after it is changed.
   if (me.must_change_password) return;
   refreshBadge();
@@ -194,6 +205,7 @@ on("failed", (items) => {
 on("replayed", (n) => toast(t("pwa.sync.replayed", { n })));
 on("unread", (n) => paintBadge(n));
 window.addEventListener("online", () => {
+  finishPendingLogout().catch(() => null);
   state.cachedAt = null;
   renderNetbar();
   syncNow().catch(() => null);

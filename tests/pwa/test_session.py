@@ -45,9 +45,13 @@ def test_sign_out_clears_caches_indexeddb_and_queued_writes(page, context, clien
     assert [c for c in after["caches"] if not c.startswith("sotay-shell-")] == []
     assert '"text":3' in (after["prefs"] or "")  # the device's text size survives sign-out
 
-    # Back online: the server session is ended too, and the queued write was never sent.
+    # Back online, the member opens the app at its start page: the server session is ended
+    # first (the cookie alone would have signed them straight back in), and the queued
+    # write was never sent.
     context.set_offline(False)
-    page.reload()
+    page.goto("/")
+    page.wait_for_url("**/sign-in*")
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
     # Ask from outside the page (the context's cookies, no service worker in the way), so a
     # slow first fetch after going back online cannot stall the check itself.
     origin = page.url.split("/", 3)[:3]
@@ -57,6 +61,26 @@ def test_sign_out_clears_caches_indexeddb_and_queued_writes(page, context, clien
         assert time.monotonic() < deadline, "the server session was not ended after sign-out"
         time.sleep(0.25)
     assert receipt_acknowledged(client, world, doc_id) is False
+
+
+def test_after_sign_out_the_app_still_opens_offline(page, context, world):
+    """Signing out forgets the member, not the app: the next one can open it offline."""
+    sign_in(page, world, "member_a1")
+    wait_for_worker(page)
+    page.get_by_role("link", name="Cá nhân").click()
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url("**/sign-in")
+    after = run_js(page, STORAGE)
+    assert [c for c in after["caches"] if c.startswith("sotay-shell-")], after
+    assert "sotay" not in after["dbs"]
+    assert (
+        run_js(page, "async () => (await navigator.serviceWorker.getRegistrations()).length") == 1
+    )
+    context.set_offline(True)
+    page.goto("/")
+    page.wait_for_url("**/sign-in*")
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
+    shot(page, "signed-out-offline")
 
 
 def receipt_acknowledged(client, world, doc_id):  # type: ignore[no-untyped-def]

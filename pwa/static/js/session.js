@@ -1,5 +1,5 @@
 // Signing out: the device forgets the member (data caches, IndexedDB, queued writes).
-import { send } from "./api.js";
+import { ApiError, send } from "./api.js";
 import { dropDatabase } from "./db.js";
 import { prefs, setPrefs } from "./prefs.js";
 
@@ -48,8 +48,10 @@ export async function finishPendingLogout() {
   if (!prefs().logoutPending || !navigator.onLine) return;
   try {
     await send("POST", "/auth/logout", null);
-    setPrefs({ logoutPending: false });
-  } catch {
-    // Still unreachable: try again next time.
+  } catch (err) {
+    // Unreachable or failing: try again next time. Any other answer means the server no
+    // longer holds that session (e.g. it expired), which is what sign-out wanted.
+    if (!(err instanceof ApiError) || err.offline || err.status >= 500) return;
   }
+  setPrefs({ logoutPending: false });
 }

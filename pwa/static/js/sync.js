@@ -1,6 +1,7 @@
 // Keeping the device current: replays queued writes, pulls the delta feed, warms caches.
 import { ApiError, emit, get, send } from "./api.js";
 import { idb } from "./db.js";
+import { LISTS } from "./lists.js";
 
 let running = null;
 let noFeed = false; // this server has no delta feed: do not ask again in this visit
@@ -21,8 +22,10 @@ async function replayAll() {
     try {
       await send(item.method, item.path, item.body, item.key);
     } catch (err) {
-      // Network gone, server busy or session expired: stop, keep the rest for later.
-      if (!(err instanceof ApiError) || err.offline || err.status >= 500 || [401, 408, 409, 429].includes(err.status)) {
+      // Network gone, server busy, session expired, or this very write still running on
+      // the server (its first try lost its answer): stop, keep the rest for later. Any
+      // other 409 (the task moved on meanwhile) is final, as a 422 is.
+      if (!(err instanceof ApiError) || err.offline || err.status >= 500 || [401, 408, 429].includes(err.status) || stillRunning(err)) {
         emit("queue");
         return { done: false };
       }
@@ -34,9 +37,14 @@ async function replayAll() {
   }
   await idb.put("kv", Date.now(), "synced_at");
   emit("queue");
+  // Count only what applied; the refusal comes last so its toast is the one that stays.
+  if (items.length > failed.length) emit("replayed", items.length - failed.length);
   if (failed.length) emit("failed", failed);
-  if (items.length) emit("replayed", items.length);
   return { done: true };
+}
+
+function stillRunning(err) {
+  return err.status === 409 && Boolean(err.problem) && err.problem.type === "/problems/idempotency-in-progress";
 }
 
 /** The writes still waiting on this device. */
@@ -80,8 +88,9 @@ function hasChanges(feed) {
   return ["documents", "assignments", "notifications"].some((k) => Array.isArray(feed[k]) && feed[k].length > 0);
 }
 
-// The lists a member needs offline; fetching them through the service worker stores them.
-const WARM = ["/me", "/documents?limit=50", "/assignments?scope=mine", "/notifications", "/notifications/unread-count"];
+// The lists a member needs offline, at the very URLs the screens ask for (the service
+// worker keys its copies by URL): fetching them through it stores them.
+const WARM = ["/me", ...Object.values(LISTS), "/notifications/unread-count"];
 
 /** Fetch what the member needs offline (lists, inbox, saved documents). */
 export async function warmUp() {

@@ -4,6 +4,7 @@ import { alertBox, busy, empty, field, h, pageTitle, pill, showFieldErrors, toas
 import { fmtDateTime, isoToLocalInput, localInputToIso } from "../js/fmt.js";
 import { problemText, t } from "../js/i18n.js";
 import { leaderCells, moreButton, statePills } from "../js/ui.js";
+import { LISTS } from "../js/lists.js";
 
 async function allMembers(cellId) {
   const out = [];
@@ -42,7 +43,7 @@ function memberPicker(members) {
 async function documentPicker() {
   let page;
   try {
-    page = await get("/documents?limit=20");
+    page = await get(LISTS.documents);
   } catch {
     return null;
   }

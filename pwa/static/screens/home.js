@@ -6,6 +6,7 @@ import { fmtDateTime } from "../js/fmt.js";
 import { t } from "../js/i18n.js";
 import { docItem, leaderCells, ownRecord, seesDashboards, taskItem } from "../js/ui.js";
 import { nextMeeting } from "./meetings.js";
+import { LISTS } from "../js/lists.js";
 
 const OPEN = new Set(["assigned", "in_progress", "returned", "submitted"]);
 
@@ -19,7 +20,7 @@ function section(id, title, moreHref, body) {
 }
 
 async function newDocuments() {
-  const page = await get("/documents?limit=10");
+  const page = await get(LISTS.documents);
   const marks = await idb.all("marks").catch(() => []);
   const todo = page.items.filter((d) => !d.receipt || !d.receipt.acknowledged);
   const list = (todo.length ? todo : page.items).slice(0, 3);
@@ -28,7 +29,7 @@ async function newDocuments() {
 }
 
 async function dueTasks(me) {
-  const page = await get("/assignments?scope=mine");
+  const page = await get(LISTS.tasks);
   const open = page.items
     .map((a) => [a, ownRecord(a, me) || (a.records || [])[0]])
     .filter(([, r]) => r && OPEN.has(r.state))
@@ -38,7 +39,7 @@ async function dueTasks(me) {
 }
 
 async function unread() {
-  const page = await get("/notifications?limit=10");
+  const page = await get(LISTS.notifications);
   const items = page.items.filter((n) => !n.read_at && !n.read).slice(0, 3);
   if (!items.length) return empty(t("pwa.home.no_notifications"));
   return h(

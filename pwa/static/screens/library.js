@@ -5,6 +5,7 @@ import { empty, field, h, pageTitle } from "../js/dom.js";
 import { fmtNumber } from "../js/fmt.js";
 import { t } from "../js/i18n.js";
 import { docItem, moreButton } from "../js/ui.js";
+import { LISTS } from "../js/lists.js";
 
 const KINDS = ["resolution", "directive", "conclusion", "decision", "regulation", "statute", "guidance", "plan", "notice", "letter", "circular", "report", "programme", "project", "study_material"];
 const LEVELS = ["central", "province", "commune", "grassroots", "cell"];
@@ -91,7 +92,7 @@ export async function render(ctx, focusSearch = false) {
     controller = new AbortController();
     status.textContent = t("pwa.loading");
     try {
-      const page = await get(`/documents?${new URLSearchParams({ ...Object.fromEntries(params), limit: 20 })}`, { signal: controller.signal });
+      const page = await get(qs ? `/documents?${new URLSearchParams({ ...Object.fromEntries(params), limit: 20 })}` : LISTS.documents, { signal: controller.signal });
       ul.replaceChildren(...page.items.map(item));
       more.set(page.next_cursor);
       status.textContent = page.items.length ? (params.get("q") ? t("pwa.library.results", { n: fmtNumber(page.items.length) + (page.next_cursor ? "+" : "") }) : "") : "";

@@ -7,6 +7,7 @@ import { problemText, t } from "../js/i18n.js";
 import { prefs } from "../js/prefs.js";
 import { pushSupported } from "../js/push.js";
 import { moreButton } from "../js/ui.js";
+import { LISTS } from "../js/lists.js";
 
 const isRead = (n) => Boolean(n.read_at || n.read);
 
@@ -34,7 +35,7 @@ function item(n, ctx) {
 
 /** The inbox. */
 export async function render(ctx) {
-  const page = await get("/notifications?limit=30");
+  const page = await get(LISTS.notifications);
   const ul = h("ul", { class: "list" }, page.items.map((n) => item(n, ctx)));
   const more = moreButton((cursor) => get(`/notifications?limit=30&cursor=${encodeURIComponent(cursor)}`), ul, (n) => item(n, ctx));
   more.set(page.next_cursor);

@@ -1,10 +1,12 @@
 // Nhiệm vụ: my tasks by state; a task's detail with history, comments, start and report.
 import { ApiError, get, send, write } from "../js/api.js";
+import { idb } from "../js/db.js";
 import { busy, empty, field, h, pageTitle, toast } from "../js/dom.js";
 import { fmtDateTime } from "../js/fmt.js";
 import { problemText, t } from "../js/i18n.js";
 import { leaderCells, moreButton, ownRecord, statePills, taskItem } from "../js/ui.js";
 import { leaderView } from "./cell.js";
+import { LISTS } from "../js/lists.js";
 
 const GROUPS = [
   ["todo", ["assigned", "in_progress", "returned"]],
@@ -16,7 +18,7 @@ const GROUPS = [
 /** My tasks, grouped by state (to do, waiting for approval, done, cancelled). */
 export async function list(ctx) {
   const me = ctx.me;
-  const page = await get("/assignments?scope=mine&limit=50");
+  const page = await get(LISTS.tasks);
   const rows = page.items.map((a) => [a, ownRecord(a, me) || (a.records || [])[0]]).filter(([, r]) => r);
   const sections = GROUPS.map(([key, states]) => {
     const mine = rows.filter(([, r]) => states.includes(r.state));
@@ -61,6 +63,10 @@ async function upload(file) {
   return send("POST", "/uploads", form);
 }
 
+function queuedMark(id, action) {
+  return { key: `task:${id}`, value: { assignment_id: id, action } };
+}
+
 function reportForm(a, record, rerender) {
   const text = h("textarea", { maxlength: 10000, rows: 5, name: "report" }, record.state === "returned" ? record.report || "" : "");
   const file = h("input", { type: "file", name: "file", accept: "image/*,application/pdf", capture: null });
@@ -91,7 +97,7 @@ function reportForm(a, record, rerender) {
           if (!navigator.onLine) throw new ApiError(0, null);
           ids.push((await upload(file.files[0])).id);
         }
-        const result = await write("POST", `/assignments/${a.id}/submit`, { report: text.value, attachment_ids: ids }, { label: t("pwa.task.submit_label", { title: a.title }) });
+        const result = await write("POST", `/assignments/${a.id}/submit`, { report: text.value, attachment_ids: ids }, { label: t("pwa.task.submit_label", { title: a.title }), mark: queuedMark(a.id, "submit") });
         toast(result.queued ? t("pwa.queued") : t("pwa.task.submitted"));
         rerender(result.queued ? null : result.data);
       } catch (err) {
@@ -147,15 +153,19 @@ export async function detail(ctx) {
   const record = ownRecord(a, me);
   const events = await get(`/assignments/${id}/history?limit=100`).then((p) => p.items).catch(() => []);
   const rerender = () => detail(ctx);
+  // A step taken offline waits on this device: show it, and do not offer the same step
+  // again (a second "start" would only be refused by the server when it is replayed).
+  const queued = await idb.get("marks", `task:${id}`).catch(() => null);
   const next = [];
-  if (record && record.state === "assigned") {
+  if (queued) next.push(h("p", { class: "alert", role: "status", id: "task-queued" }, t(`pwa.task.queued_${queued.action}`)));
+  else if (record && record.state === "assigned") {
     const start = h("button", { type: "button", class: "button primary block", id: "start" }, t("pwa.task.start"));
     start.addEventListener("click", () =>
       busy(start, async () => {
         try {
-          const result = await write("POST", `/assignments/${id}/start`, null, { label: t("pwa.task.start_label", { title: a.title }) });
+          const result = await write("POST", `/assignments/${id}/start`, null, { label: t("pwa.task.start_label", { title: a.title }), mark: queuedMark(id, "start") });
           toast(result.queued ? t("pwa.queued") : t("pwa.task.started"));
-          if (!result.queued) rerender();
+          rerender();
         } catch (err) {
           toast(problemText(err.problem));
         }
@@ -163,7 +173,7 @@ export async function detail(ctx) {
     );
     next.push(start);
   }
-  if (record && ["assigned", "in_progress", "returned"].includes(record.state)) next.push(reportForm(a, record, rerender));
+  if (!(queued && queued.action === "submit") && record && ["assigned", "in_progress", "returned"].includes(record.state)) next.push(reportForm(a, record, rerender));
   ctx.show(
     pageTitle(a.title),
     h("p", { class: "pills" }, statePills(record)),
