@@ -62,6 +62,7 @@ class Claimed:
     delivery: PushDelivery
     sub: PushSubscription | None
     pref: NotificationPreference | None
+    owner_id: int  # whose inbox the notification is in: the device must still be theirs
 
 
 def topic_for(ev: NotificationEvent) -> str | None:
@@ -126,7 +127,9 @@ def _claim(event_id: int, now: dt.datetime) -> list[Claimed] | None:
             .values(claimed_until=lease, claim_token=token)
         )
         rows = session.execute(
-            select(PushDelivery, PushSubscription, NotificationPreference)
+            select(
+                PushDelivery, PushSubscription, NotificationPreference, col(Notification.user_id)
+            )
             .join(Notification, col(Notification.id) == col(PushDelivery.notification_id))
             .outerjoin(
                 PushSubscription, col(PushSubscription.id) == col(PushDelivery.subscription_id)
@@ -138,7 +141,7 @@ def _claim(event_id: int, now: dt.datetime) -> list[Claimed] | None:
             .where(col(PushDelivery.id).in_(ids), col(PushDelivery.claim_token) == token)
         ).all()
         session.commit()
-    return [Claimed(d, s, p) for d, s, p in rows]
+    return [Claimed(d, s, p, u) for d, s, p, u in rows]
 
 
 def _backoff(attempt: int, retry_after: float | None) -> float:
@@ -152,6 +155,10 @@ def _plan(ev: NotificationEvent, c: Claimed, now: dt.datetime) -> PushResult | d
     """Decide without the network: a final result, a deferral time, or None (send it)."""
     if c.sub is None:
         return PushResult("removed", error="device removed")
+    if c.sub.user_id != c.owner_id:
+        # The phone was handed on and its new user signed in before this push left:
+        # another member's notice must not show on it.
+        return PushResult("removed", error="device changed owner")
     pref = c.pref or default_preference(c.sub.user_id)
     if not getattr(pref, f"push_{ev.category}", True):
         return PushResult("skipped", error="push turned off")

@@ -12,11 +12,11 @@ import uuid
 from pathlib import Path
 
 import httpx
-import pytest
 
 from api.db import get_engine, new_session
 from api.notifications.delivery import CHUNK
 from seed.push_audience import Audience, create_audience
+from tests import needs
 from tests.crash.procs import Proc, Server, count, crash_env, fix_sequences, wait_for
 from tests.notifications.receivers import PushReceiver
 
@@ -178,7 +178,7 @@ def _delete_queues(namespace: str) -> None:
     conn.close()
 
 
-@pytest.mark.skipif(not _broker_up(), reason="RabbitMQ is not reachable on 127.0.0.1:5672")
+@needs.service(_broker_up(), "RabbitMQ is not reachable on 127.0.0.1:5672")
 def test_kill_9_worker_mid_publish_fan_out_on_rabbitmq(tmp_path: Path) -> None:
     namespace = f"sotay-crash-{uuid.uuid4().hex[:8]}"  # queues of our own on a shared broker
     env = crash_env(

@@ -63,6 +63,7 @@ def publish(
     exclude: str | None = None,
     users: list[str] | None = None,
     topic: str | None = None,
+    body: str = "Ban Chấp hành Trung ương ban hành; đề nghị đảng viên học tập, quán triệt.",
 ) -> int:
     """Enqueue an event through the outbox, as a domain service would, and commit."""
     from api.db import new_session
@@ -82,7 +83,7 @@ def publish(
             object_type="document",
             object_id=n,
             title=title,
-            body="Ban Chấp hành Trung ương ban hành; đề nghị đảng viên học tập, quán triệt.",
+            body=body,
             url=f"/documents/{n}",
             audience=audience,
             dedupe_key=f"test:{n}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 import pytest
@@ -185,12 +186,44 @@ def test_preferences_turn_pushes_off_per_category_but_never_the_inbox(client, wo
 
 
 def test_payload_stays_under_the_web_push_limit(client, world, receiver):
+    from api.notifications.models import NotificationEvent, PushDelivery
+
     subscribe(client, world, "member_a1", receiver, "a1")
-    long_title = "Đảng bộ tỉnh " * 40
-    publish(world, "A1", title=long_title[:200])
+    # The longest title and body the outbox keeps, in 4-byte UTF-8: it still arrives whole.
+    title, body = "𝐍" * 200, "𝐁" * 500
+    event_id = publish(world, "A1", title=title, body=body)
     assert tasks.drain()
     (got,) = receiver.for_device("a1")
-    assert got.payload["title"] == long_title[:200] and receiver.errors == []
+    assert receiver.errors == [] and got.payload["event_id"] == event_id
+    assert (got.payload["title"], got.payload["body"]) == (title, body)
+    # A body past the 3993-byte limit is dropped (the inbox shows it), never the title or link.
+    ev = NotificationEvent(
+        id=1, category="documents", kind="document.published", object_type="document",
+        object_id=1, title=title, body="𝐁" * 900, url="/documents/1", audience={},
+        dedupe_key="x",
+    )  # fmt: skip
+    raw = delivery.payload_for(ev, PushDelivery(id=2, event_id=1, notification_id=3))
+    sent = json.loads(raw)
+    assert len(raw) <= 3993 and sent["body"] is None
+    assert (sent["title"], sent["url"]) == (title, "/documents/1")
+
+
+def test_a_device_handed_to_another_member_gets_none_of_the_first_ones_pushes(
+    client, world, receiver, manual
+):
+    subscribe(client, world, "member_a1", receiver, "phone")
+    event_id = publish(world, "A1", users=["member_a1"], title="Nhiệm vụ của đồng chí A1")
+    _fan_out(event_id)
+    # Before the queued push leaves, the phone changes hands and its new user signs in.
+    subscribe(client, world, "member_a2", receiver, "phone")
+    now = _noon()
+    report = delivery.deliver_event(event_id, clock=lambda: now)
+    assert report.sent == 0 and receiver.for_device("phone") == []
+    assert [r[:2] + (r[3],) for r in _log(event_id)] == [("removed", 0, "device changed owner")]
+    # Member A1 still has the notice in the inbox; member A2 sees none of it.
+    h1, h2 = world.h("member_a1"), world.h("member_a2")
+    assert client.get(f"{API}/notifications/unread-count", headers=h1).json() == {"count": 1}
+    assert client.get(f"{API}/notifications/unread-count", headers=h2).json() == {"count": 0}
 
 
 def test_fcm_sends_removes_unregistered_and_retries_quota(client, world, fcm_server, manual):

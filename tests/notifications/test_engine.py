@@ -10,10 +10,9 @@ import sys
 import time
 import uuid
 
-import pytest
-
 from api.db import utcnow
 from api.notifications import engine
+from tests import needs
 from tests.notifications.conftest import TITLE, publish, rows, subscribe
 
 AMQP = os.environ.get("SOTAY_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
@@ -71,7 +70,7 @@ def _delete_queues(namespace: str) -> None:
     conn.close()
 
 
-@pytest.mark.skipif(not _rabbitmq_up(), reason="RabbitMQ is not reachable on 127.0.0.1:5672")
+@needs.service(_rabbitmq_up(), "RabbitMQ is not reachable on 127.0.0.1:5672")
 def test_scaled_shape_runs_on_a_sotay_worker_through_rabbitmq(client, world, receiver, manual):
     namespace = f"sotaytest{uuid.uuid4().hex[:10]}"
     env = os.environ | {

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from api.db import new_session
+from tests import needs
 from tests.conftest import PASSWORD
 from tests.serving import free_port, served, wait_ready
 
@@ -141,11 +142,9 @@ def _nginx(tmp_path: Path, conf: Path, *extra: str) -> list[str]:
     return [NGINX or "nginx", "-p", str(prefix), "-c", str(conf), "-g", settings, *extra]
 
 
-NGINX = shutil.which("nginx") or (
-    "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-)
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 STATIC = Path(__file__).resolve().parents[2] / "pwa" / "static"
-needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (make test does)")
+needs_nginx = needs.service(NGINX is not None, "nginx is not installed (make test does)")
 
 
 @needs_nginx
