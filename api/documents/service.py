@@ -29,6 +29,7 @@ from api.files import service as files
 from api.i18n import t
 from api.notifications import outbox
 from api.org.models import OrgUnit
+from api.sync.models import record_removal
 from api.text import fold
 
 AUDIT_FIELDS = [
@@ -218,7 +219,11 @@ def update_document(
     _check_dates(doc)
     _check_unique(session, doc)
     if data.audience_unit_ids is not None:
+        old_paths = audience_paths(session, doc)
         _set_audience(session, doc, _audience(session, issuer, data.audience_unit_ids))
+        if doc.status != DocumentStatus.draft:
+            # Members left out keep a copy on their phones until their next sync drops it.
+            record_removal(session, "document", doc.id, old_paths)  # type: ignore[arg-type]
     if data.topics is not None:
         _set_topics(session, doc, data.topics)
     if data.replaces_ids is not None:
@@ -289,6 +294,7 @@ def delete_draft(session: Session, principal: Principal, doc: Document, issuer: 
     ):
         session.execute(delete(model).where(col(column) == doc_id))
     session.delete(doc)
+    record_removal(session, "document", doc_id, [issuer.path])  # its publishers held it
     session.flush()
     _audit(session, principal, "document.delete", doc, issuer, before, after=False)
 

@@ -113,17 +113,6 @@ def _finish(principal: str, key: str, status: int, content_type: str | None, bod
         write_intent.reset(token)
 
 
-def purge_expired() -> int:
-    """Remove records past their time to live; returns how many."""
-    cutoff = utcnow() - dt.timedelta(seconds=get_settings().idempotency_ttl_seconds)
-    with new_session() as session:
-        n = session.execute(
-            delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < cutoff)
-        ).rowcount  # type: ignore[attr-defined]
-        session.commit()
-    return int(n or 0)
-
-
 class IdempotencyMiddleware:
     """Stores and replays answers to unsafe requests that carry an Idempotency-Key."""
 

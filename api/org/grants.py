@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.audit import service as audit
 from api.authz import Principal, authorize
+from api.db import utcnow
 from api.errors import Duplicate, FieldError, NotFound
 from api.members.models import User
 from api.org.models import OrgUnit, RoleGrant, RoleGrantCreate
+
+
+def reach_changed(session: Session, user_ids: list[int]) -> None:
+    """What these members may read changed: their devices' next sync starts over (full)."""
+    if user_ids:
+        session.execute(update(User).where(col(User.id).in_(user_ids)).values(updated_at=utcnow()))
 
 
 def grant_role(session: Session, principal: Principal, data: RoleGrantCreate) -> RoleGrant:
@@ -38,6 +46,7 @@ def grant_role(session: Session, principal: Principal, data: RoleGrantCreate) ->
             session.flush()
     except IntegrityError:
         raise Duplicate() from None
+    reach_changed(session, [data.user_id])
     audit.record(
         session,
         actor_id=principal.user_id,
@@ -62,6 +71,7 @@ def revoke_grant(session: Session, principal: Principal, grant_id: int) -> None:
     grant, path = row
     before = audit.snapshot(grant)
     session.delete(grant)
+    reach_changed(session, [grant.user_id])
     audit.record(
         session,
         actor_id=principal.user_id,

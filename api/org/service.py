@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal, update
+from sqlalchemy import func, literal, or_, update
 from sqlmodel import Session, col, select
 
 from api.audit import service as audit
 from api.authz import Principal, authorize, subtree_clause
+from api.db import utcnow
 from api.errors import Duplicate, FieldError, NotFound, ValidationFailed
 from api.members.models import User
 from api.org.models import OrgUnit, OrgUnitCreate, OrgUnitPublic, OrgUnitUpdate, RoleGrant
@@ -109,6 +110,22 @@ def move_unit(session: Session, unit: OrgUnit, new_parent: OrgUnit) -> None:
     )
     session.execute(
         update(OrgUnit).where(col(OrgUnit.id) == unit.id).values(parent_id=new_parent.id)
+    )
+    # Everyone in the subtree, or holding a role in it, now reads another set of documents:
+    # their devices' next sync starts over. A move is rare; the statement is one UPDATE.
+    moved = select(col(OrgUnit.id)).where(subtree_clause(OrgUnit.path, new_path))
+    session.execute(
+        update(User)
+        .where(
+            or_(
+                col(User.cell_id).in_(moved),
+                col(User.id).in_(
+                    select(col(RoleGrant.user_id)).where(col(RoleGrant.unit_id).in_(moved))
+                ),
+            )
+        )
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
     session.expire_all()
 

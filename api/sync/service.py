@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from api.assignments import queries as assignment_queries
 from api.assignments.schemas import AssignmentPublic
-from api.authz import Principal
+from api.authz import FOLLOWERS, PUBLISHERS, Principal
 from api.db import utcnow
 from api.documents import present
 from api.documents.models import Document, DocumentMark, DocumentReceipt
@@ -29,18 +29,31 @@ from api.notifications import service as notifications
 from api.notifications.models import Notification, NotificationEvent
 from api.notifications.service import NotificationOut
 from api.pagination import decode_cursor, encode_cursor
+from api.sync.models import KEEP, SyncRemoval, stood_there
 
 OVERLAP = dt.timedelta(seconds=5)
-LIMIT = 200  # per kind; `more` tells the device to ask again with the new cursor
+# Per kind, newest first. `more`: more changed than one answer carries (a device long
+# offline); the device then refreshes its lists from the list endpoints, as after a full sync.
+LIMIT = 200
+
+
+class Removal(BaseModel):
+    """An object the device should drop: the caller can no longer read it (or it is gone)."""
+
+    kind: str
+    id: int
 
 
 class SyncOut(BaseModel):
     cursor: str
+    # True: the device replaces what it keeps (its lists, and drops copies not in them);
+    # False: it applies the changes and the removals.
     full: bool
     more: bool
     documents: list[DocumentSummary]
     assignments: list[AssignmentPublic]
     notifications: list[NotificationOut]
+    removals: list[Removal] = []
     unread_notifications: int
 
 
@@ -79,6 +92,30 @@ def _documents_stmt(principal: Principal, since: dt.datetime | None) -> Any:
     return stmt
 
 
+def _removals_stmt(principal: Principal, since: dt.datetime) -> Any:
+    """Documents that left some devices' reach after `since` and are not readable to the
+    caller now (narrowed audience, discarded draft): the caller's device drops its copies."""
+    still = (
+        select(col(Document.id))
+        .where(col(Document.id) == col(SyncRemoval.object_id), readable_clause(principal))
+        .exists()
+    )
+    return select(col(SyncRemoval.object_id), col(SyncRemoval.unit_paths)).where(
+        col(SyncRemoval.kind) == "document", col(SyncRemoval.removed_at) > since, ~still
+    )
+
+
+def _removals(session: Session, principal: Principal, since: dt.datetime) -> list[Removal]:
+    """The tombstones that concern the caller (they stood where the document was)."""
+    anchors = principal.anchors()
+    followed = principal.role_paths(FOLLOWERS | PUBLISHERS)
+    ids: set[int] = set()
+    for object_id, paths in session.execute(_removals_stmt(principal, since).limit(5000)):
+        if stood_there(paths or [], anchors, followed):
+            ids.add(int(object_id))
+    return [Removal(kind="document", id=i) for i in sorted(ids)]
+
+
 def _inbox_stmt(principal: Principal, since: dt.datetime | None) -> Any:
     """Inbox rows that arrived or were read after `since`."""
     stmt = (
@@ -114,6 +151,7 @@ def _quiet(session: Session, principal: Principal, since: dt.datetime) -> int | 
                 _documents_stmt(principal, since).exists(),
                 assignment_queries.mine_changed_stmt(principal, since).exists(),
                 _inbox_stmt(principal, since).exists(),
+                _removals_stmt(principal, since).exists(),
             ),
             unread,
         )
@@ -125,6 +163,8 @@ def sync(session: Session, principal: Principal, cursor: str | None) -> SyncOut:
     """One delta: documents, the caller's assignments and inbox changed since `cursor`."""
     as_of = utcnow()
     since = _since(cursor)
+    if since is not None and since < as_of - KEEP:
+        since = None  # older than the tombstones kept: only a full sync is sure to be right
     if since is not None:
         unread = _quiet(session, principal, since - OVERLAP)
         if unread is not None:
@@ -135,15 +175,18 @@ def sync(session: Session, principal: Principal, cursor: str | None) -> SyncOut:
                 documents=[],
                 assignments=[],
                 notifications=[],
+                removals=[],
                 unread_notifications=unread,
             )
     full = since is None
+    removals: list[Removal] = []
     if since is not None:
         moved = session.exec(select(User.updated_at).where(User.id == principal.user_id)).first()
         if moved is not None and moved > since:
             full, since = True, None  # the member's cell may have changed: start over
         else:
             since = since - OVERLAP
+            removals = _removals(session, principal, since)
     stmt = _documents_stmt(principal, since).order_by(col(Document.updated_at).desc())
     docs = list(session.exec(stmt.limit(LIMIT + 1)))
     ctx = present.load_context(session, principal, docs[:LIMIT])
@@ -154,7 +197,7 @@ def sync(session: Session, principal: Principal, cursor: str | None) -> SyncOut:
             _inbox_stmt(principal, since).order_by(col(Notification.id).desc()).limit(LIMIT + 1)
         ).all()
     ]
-    more = len(docs) > LIMIT or len(records) > LIMIT or len(inbox) > LIMIT
+    more = len(docs) > LIMIT or len(records) > LIMIT or len(inbox) > LIMIT or len(removals) > LIMIT
     return SyncOut(
         cursor=encode_cursor([as_of.isoformat()]),
         full=full,
@@ -162,5 +205,6 @@ def sync(session: Session, principal: Principal, cursor: str | None) -> SyncOut:
         documents=[present.summary(d, ctx) for d in docs[:LIMIT]],
         assignments=records[:LIMIT],
         notifications=inbox[:LIMIT],
+        removals=removals[:LIMIT],
         unread_notifications=notifications.unread_count(session, principal),
     )
