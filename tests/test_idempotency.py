@@ -83,3 +83,30 @@ def test_key_survives_token_refresh(client, world):
 def test_overlong_key_is_refused(client, world):
     r = _create(client, world, "x" * 300)
     assert r.status_code == 422
+
+
+def test_stored_answers_past_their_time_to_live_are_purged(client, world):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from api.config import get_settings
+    from api.db import new_session, utcnow
+    from api.ops.models import IdempotencyRecord
+    from api.ops.tasks import purge_idempotency
+
+    h = world.h("member_a1") | {"Idempotency-Key": "old-key"}
+    assert client.put("/api/v1/me/notification-preferences", json={}, headers=h).status_code == 200
+    h2 = world.h("member_a1") | {"Idempotency-Key": "new-key"}
+    assert client.put("/api/v1/me/notification-preferences", json={}, headers=h2).status_code == 200
+    ttl = dt.timedelta(seconds=get_settings().idempotency_ttl_seconds)
+    with new_session() as s:
+        s.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.key == "old-key")
+            .values(created_at=utcnow() - ttl - dt.timedelta(minutes=1))
+        )
+        s.commit()
+        purge_idempotency(s)
+        s.commit()
+        assert sorted(r.key for r in s.query(IdempotencyRecord).all()) == ["new-key"]

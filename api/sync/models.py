@@ -36,11 +36,3 @@ class SyncRemoval(SQLModel, table=True):
 def record_removal(session: Session, kind: str, object_id: int, unit_paths: list[str]) -> None:
     """Note that `object_id` may have left the reach of some of those at `unit_paths`."""
     session.add(SyncRemoval(kind=kind, object_id=object_id, unit_paths=sorted(set(unit_paths))))
-
-
-def stood_there(paths: list[str], anchors: list[str], followed: list[str]) -> bool:
-    """Whether a caller could have held the object: an old audience unit is above one of
-    their anchors (cell, granted units), or inside a subtree they follow or publish for."""
-    return any(a.startswith(p) for p in paths for a in anchors) or any(
-        p.startswith(f) for p in paths for f in followed
-    )

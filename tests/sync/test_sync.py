@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 
-def _publish(client, world, symbol="12-TB/ĐU", title="Thông báo lịch sinh hoạt chi bộ"):
+def _draft(client, world, symbol="12-TB/ĐU", title="Thông báo lịch sinh hoạt chi bộ"):
     r = client.post(
         "/api/v1/documents",
         headers=world.h("publisher_a"),
@@ -20,7 +20,11 @@ def _publish(client, world, symbol="12-TB/ĐU", title="Thông báo lịch sinh h
         },
     )
     assert r.status_code == 201, r.text
-    doc = r.json()["id"]
+    return r.json()["id"]
+
+
+def _publish(client, world, symbol="12-TB/ĐU", title="Thông báo lịch sinh hoạt chi bộ"):
+    doc = _draft(client, world, symbol, title)
     assert (
         client.post(f"/api/v1/documents/{doc}/publish", headers=world.h("publisher_a")).status_code
         == 200
@@ -109,21 +113,7 @@ def test_a_narrowed_audience_tells_the_devices_left_out_to_drop_it(client, world
 
 def test_a_discarded_draft_leaves_its_publishers_devices(client, world):
     h = world.h("publisher_a")
-    r = client.post(
-        "/api/v1/documents",
-        headers=h,
-        json={
-            "kind": "notice",
-            "symbol": "13-TB/ĐU",
-            "title": "Dự thảo thông báo",
-            "summary": "Tóm tắt.",
-            "body": "Nội dung.",
-            "issuer_id": world.units["A"],
-            "issued_on": dt.date.today().isoformat(),
-        },
-    )
-    assert r.status_code == 201, r.text
-    draft = r.json()["id"]
+    draft = _draft(client, world, "13-TB/ĐU", "Dự thảo thông báo")
     first = _sync(client, world, "publisher_a")
     assert draft in [d["id"] for d in first["documents"]]
     assert client.delete(f"/api/v1/documents/{draft}", headers=h).status_code == 204
@@ -161,3 +151,18 @@ def test_a_cursor_older_than_the_tombstones_kept_means_a_full_sync(client, world
     assert _sync(client, world, "member_a1", encode_cursor([old]))["full"] is True
     recent = _sync(client, world, "member_a1")["cursor"]
     assert _sync(client, world, "member_a1", recent)["full"] is False
+
+
+def test_tombstones_older_than_any_accepted_cursor_are_purged(client, world):
+    from api.db import new_session, utcnow
+    from api.sync.models import KEEP, SyncRemoval
+    from api.sync.tasks import purge_removals
+
+    with new_session() as s:
+        s.add(SyncRemoval(kind="document", object_id=1, unit_paths=["/1/"], removed_at=utcnow()))
+        old = utcnow() - KEEP - dt.timedelta(hours=1)
+        s.add(SyncRemoval(kind="document", object_id=2, unit_paths=["/1/"], removed_at=old))
+        s.commit()
+        purge_removals(s)
+        s.commit()
+        assert [r.object_id for r in s.query(SyncRemoval).all()] == [1]
