@@ -198,6 +198,14 @@ def _snapshot_version(
     return row
 
 
+# What a member studies: a change to any of these is a new version when it is substantive.
+CONTENT_FIELDS = ("kind", "symbol", "issued_on", "effective_on", "title", "summary", "body_html")
+
+
+def _content(doc: Document) -> tuple[Any, ...]:
+    return tuple(getattr(doc, f) for f in CONTENT_FIELDS)
+
+
 def update_document(
     session: Session, principal: Principal, doc: Document, issuer: OrgUnit, data: DocumentUpdate
 ) -> Document:
@@ -205,6 +213,7 @@ def update_document(
     if doc.status == DocumentStatus.archived:
         raise Conflict("document.archived_read_only")
     before = audit.snapshot(doc, AUDIT_FIELDS)
+    content_before = _content(doc)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     for key in ("kind", "title", "summary", "issued_on"):
         if changes.get(key) is not None:
@@ -228,7 +237,13 @@ def update_document(
         _set_topics(session, doc, data.topics)
     if data.replaces_ids is not None:
         _set_replaces(session, principal, doc, data.replaces_ids)
-    revised = data.substantive and doc.status == DocumentStatus.published
+    # A "substantive" edit that changes no text would ask the whole audience to study it
+    # again for nothing: it stays a correction.
+    revised = (
+        data.substantive
+        and doc.status == DocumentStatus.published
+        and _content(doc) != content_before
+    )
     now = utcnow()
     if revised:
         doc.version += 1

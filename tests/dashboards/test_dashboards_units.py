@@ -9,6 +9,7 @@ from sqlmodel import select
 from api.audit.models import AuditEvent
 from api.dashboards.period import this_month
 from api.db import new_session, utcnow
+from api.text import VN_TZ
 from tests.dashboards.factory import Rec, add_assignment, vn
 
 API = "/api/v1"
@@ -138,18 +139,17 @@ def test_bad_periods_are_field_errors(client, world):
 
 def test_overdue_is_open_past_due(client, world):
     w = world
-    month = this_month()
-    now = utcnow()
-    if now - month.start < dt.timedelta(minutes=10):
-        return  # the first minutes of a month have no past to be overdue in
-    past = month.start + (now - month.start) / 2
+    # A period of the last 40 days always has a past, whatever day of the month it is.
+    today = utcnow().astimezone(VN_TZ).date()
+    past = utcnow() - dt.timedelta(days=3)
     add_assignment(
         w,
         "A1",
         past,
         [Rec("member_a1"), Rec("member_a1b", "submitted"), Rec("deputy_a1", "approved")],
     )
-    t = _board(client, w, "secretary_a1", "A1")["totals"]
+    period = {"from": str(today - dt.timedelta(days=40)), "to": str(today)}
+    t = _board(client, w, "secretary_a1", "A1", **period)["totals"]
     assert (t["overdue"], t["open"], t["approved"]) == (2, 2, 1)
 
 

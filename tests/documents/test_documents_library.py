@@ -50,7 +50,15 @@ def test_newest_first_pages_and_filters(client, world):
     ]
     item = _library(client, world, kind="plan")["items"][0]
     assert item["issuer"]["level"] == "Tỉnh ủy, Thành ủy" and item["kind_label"] == "Kế hoạch"
-    assert _library(client, world, limit=1000)["next_cursor"] is None  # capped, not an error
+
+
+def test_a_page_larger_than_the_cap_is_cut_to_it(client, world, monkeypatch):
+    from api.config import get_settings
+
+    c, b, a = reversed(_three(world))
+    monkeypatch.setattr(get_settings(), "page_limit_max", 2)
+    page = _library(client, world, limit=1000)  # capped, not an error
+    assert [d["id"] for d in page["items"]] == [c, b] and page["next_cursor"]
 
 
 def test_drafts_are_listed_for_their_publishers_only(client, world):
