@@ -5,6 +5,9 @@ import { LISTS } from "./lists.js";
 
 let running = null;
 let noFeed = false; // this server has no delta feed: do not ask again in this visit
+// The service worker's caches (pwa/sw.js): API answers, and what the member saved.
+const DATA = "sotay-data";
+const FILES = "sotay-files";
 
 /** Replay every queued write in order, each with its own Idempotency-Key. */
 export function replayQueue() {
@@ -71,6 +74,10 @@ export async function pullChanges() {
       return false;
     }
     changed = changed || feed.full || hasChanges(feed);
+    // Before the cursor moves on: a removal or a full answer is told once.
+    const removed = (feed.removals || []).filter((r) => r.kind === "document").map((r) => r.id);
+    if (removed.length) await forget(removed);
+    if (feed.full) await dropDocumentCopies(new Set((feed.documents || []).map((d) => d.id)));
     if (typeof feed.unread_notifications === "number") emit("unread", feed.unread_notifications);
     if (!feed.cursor || feed.cursor === cursor) break;
     cursor = feed.cursor;
@@ -85,7 +92,53 @@ export async function pullChanges() {
 }
 
 function hasChanges(feed) {
-  return ["documents", "assignments", "notifications"].some((k) => Array.isArray(feed[k]) && feed[k].length > 0);
+  return ["documents", "assignments", "notifications", "removals"].some((k) => Array.isArray(feed[k]) && feed[k].length > 0);
+}
+
+// A document's copies are its detail and everything under it (versions); query ignored.
+function documentId(url) {
+  const m = /^\/api\/v1\/documents\/(\d+)(\/|$)/.exec(new URL(url).pathname);
+  return m ? Number(m[1]) : null;
+}
+
+// A cached search or filtered library page may still carry a removed title and summary;
+// the plain first page is kept (warmUp fetches it again at once).
+function isSearchCopy(url) {
+  const u = new URL(url);
+  return u.pathname === "/api/v1/documents" && `/documents${u.search}` !== LISTS.documents;
+}
+
+/**
+ * Drop every copy of documents the member may no longer read: cached answers, the saved
+ * copy with its attachments, local marks. Queued writes stay: the server refuses them and
+ * the replay reports it.
+ */
+async function forget(ids) {
+  const gone = new Set(ids);
+  const saved = await Promise.all(ids.map((id) => idb.get("saved", id)));
+  for (const name of [DATA, FILES]) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      if (gone.has(documentId(request.url)) || isSearchCopy(request.url)) await cache.delete(request);
+    }
+  }
+  // Attachments live under /attachments/, so only the saved entry knows which are its own.
+  const files = await caches.open(FILES);
+  for (const s of saved) for (const url of (s && s.urls) || []) await files.delete(url);
+  for (const id of ids) {
+    await idb.del("saved", id);
+    await idb.del("marks", `ack:${id}`);
+  }
+}
+
+// A full answer: the member's reach changed, so any document copy may be one they can no
+// longer read. Keep those the answer lists; saved ones are checked again by warmUp.
+async function dropDocumentCopies(keep) {
+  const cache = await caches.open(DATA);
+  for (const request of await cache.keys()) {
+    const id = documentId(request.url);
+    if (id !== null && !keep.has(id)) await cache.delete(request);
+  }
 }
 
 // The lists a member needs offline, at the very URLs the screens ask for (the service
@@ -97,14 +150,18 @@ export async function warmUp() {
   await Promise.allSettled(WARM.map((p) => get(p)));
   // Saved documents: refresh the device copy that is kept until the member unsaves it.
   const saved = await idb.all("saved");
-  const files = await caches.open("sotay-files");
+  const files = await caches.open(FILES);
+  const gone = [];
   await Promise.allSettled(
     saved.map(async (s) => {
       const url = `/api/v1/documents/${s.id}`;
       const response = await fetch(url, { credentials: "same-origin" });
       if (response.ok) await files.put(url, response);
+      // No longer theirs to read (reach narrowed, draft discarded); offline or a 5xx keeps it.
+      else if (response.status === 404) gone.push(s.id);
     }),
   );
+  if (gone.length) await forget(gone);
   await idb.put("kv", Date.now(), "synced_at");
   emit("queue");
   return true;
