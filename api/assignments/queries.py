@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, exists, not_, or_
 from sqlmodel import Session, col, select
 
 from api.assignments.access import Access, names
-from api.assignments.attachments import OWNER_KIND
+from api.assignments.attachments import OWNER_KIND, TASK_KIND
 from api.assignments.links import links_of
 from api.assignments.models import Assignment, AssignmentRecord
 from api.assignments.recurrence import period_label
@@ -21,7 +21,7 @@ from api.authz import Principal, authorize
 from api.db import utcnow
 from api.errors import FieldError, ValidationFailed
 from api.files import service as files
-from api.files.models import Attachment
+from api.files.models import Attachment, AttachmentPublic
 from api.i18n import t
 from api.members import service as members
 from api.members.models import User
@@ -82,6 +82,9 @@ def _publish(
     documents = links_of(session, principal, ids)
     creators = names(session, [a.created_by for a, _ in rows])
     files_of = _report_files(session, records)
+    given_files: dict[int, list[AttachmentPublic]] = {}
+    for f in files.owned_by_many(session, TASK_KIND, ids):  # type: ignore[arg-type]
+        given_files.setdefault(f.owner_id or 0, []).append(files.to_public(f))
     out = []
     for a, cell_name in rows:
         shown = [
@@ -113,6 +116,7 @@ def _publish(
                 updated_at=a.updated_at,
                 cancelled_at=a.cancelled_at,
                 documents=documents.get(a.id or 0, []),
+                attachments=given_files.get(a.id or 0, []),
                 records=shown,
                 counts=counts,
             )

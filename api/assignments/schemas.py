@@ -91,6 +91,8 @@ class AssignmentCreate(SQLModel):
     assignee_ids: list[Id] | None = Field(default=None, max_length=500)
     all_members: bool = False
     document_ids: list[Id] = Field(default_factory=list, max_length=20)
+    # Uploads (`POST /uploads`) given with the task: a form to fill in, a photo of the site.
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
     priority: Priority = Priority.normal
     recurrence: RecurrenceIn | None = None
 
@@ -225,6 +227,7 @@ class AssignmentPublic(SQLModel):
     updated_at: VNDateTime
     cancelled_at: VNDateTime | None
     documents: list[DocumentLink]
+    attachments: list[AttachmentPublic]  # given with the task
     records: list[RecordPublic]
     # Per state over `records`, plus "overdue" and "total".
     counts: dict[str, int]

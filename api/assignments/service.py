@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from api.assignments import assignees, giving, recurrence
+from api.assignments import assignees, attachments, giving, recurrence
 from api.assignments.access import Access, load, open_records, require_manager, require_open
 from api.assignments.history import add_event
 from api.assignments.links import check_documents, set_links
@@ -50,7 +50,7 @@ def create(session: Session, principal: Principal, data: AssignmentCreate) -> As
         )
         series_id = series.id
         period_key = recurrence.period_key(series.frequency, data.due_at)
-    return giving.give(
+    given = giving.give(
         session,
         cell=cell,
         actor_id=principal.user_id,
@@ -65,6 +65,9 @@ def create(session: Session, principal: Principal, data: AssignmentCreate) -> As
         period_key=period_key,
         now=now,
     )
+    # The first of a series carries them; later ones link documents, which stay current.
+    attachments.claim_for_task(session, principal, data.attachment_ids, given.id)  # type: ignore[arg-type]
+    return given
 
 
 def update(

@@ -191,3 +191,61 @@ def test_edit_add_and_remove_assignees(client, world):
     edited = hist.json()["items"][1]
     assert edited["data"]["changes"]["priority"] == ["normal", "high"]
     assert client.delete(f"{API}/{aid}/assignees/{u['member_a2']}", headers=lead).status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the form to fill in
+
+
+def test_files_given_with_the_task_reach_its_assignees_and_leaders_only(client, world):
+    lead = world.h("secretary_a1")
+    r = client.post("/api/v1/uploads", headers=lead, files={"file": ("mau-bao-cao.pdf", PDF)})
+    assert r.status_code == 201, r.text
+    form = r.json()["id"]
+    r = client.post(
+        API,
+        headers=lead,
+        json={
+            "cell_id": world.units["A1"],
+            "title": "Điền mẫu báo cáo kiểm điểm cuối năm",
+            "due_at": (utcnow() + dt.timedelta(days=5)).isoformat(),
+            "assignee_ids": [world.users["member_a1"]],
+            "attachment_ids": [form],
+        },
+    )
+    assert r.status_code == 201, r.text
+    aid = r.json()["id"]
+    assert [(f["id"], f["content_type"]) for f in r.json()["attachments"]] == [
+        (form, "application/pdf")
+    ]
+    mine = client.get(f"{API}/{aid}", headers=world.h("member_a1")).json()
+    assert [f["url"] for f in mine["attachments"]] == [f"/api/v1/attachments/{form}"]
+    for who in ("member_a1", "secretary_a1", "deputy_a1", "committee_a"):
+        got = client.get(f"/api/v1/attachments/{form}", headers=world.h(who))
+        assert got.status_code == 200 and got.content == PDF, who
+    # Not given to them: the next member of the cell, another commune, an admin.
+    for who in ("member_a1b", "member_b1", "committee_b", "admin_a"):
+        assert client.get(f"/api/v1/attachments/{form}", headers=world.h(who)).status_code == 404
+
+
+def test_a_task_cannot_take_someone_elses_upload_and_nothing_is_given(client, world):
+    theirs = _upload(client, world.h("member_a1"))
+    before = client.get(
+        API, params={"scope": "cell", "cell_id": world.units["A1"]}, headers=world.h("secretary_a1")
+    ).json()["items"]
+    r = client.post(
+        API,
+        headers=world.h("secretary_a1"),
+        json={
+            "cell_id": world.units["A1"],
+            "title": "Nhiệm vụ kèm tệp của người khác",
+            "due_at": (utcnow() + dt.timedelta(days=5)).isoformat(),
+            "all_members": True,
+            "attachment_ids": [theirs],
+        },
+    )
+    assert r.status_code == 404 and r.json()["errors"][0]["field"] == "attachment_ids"
+    after = client.get(
+        API, params={"scope": "cell", "cell_id": world.units["A1"]}, headers=world.h("secretary_a1")
+    ).json()["items"]
+    assert after == before  # the task was not half-given
+    assert client.get("/api/v1/notifications", headers=world.h("member_a1b")).json()["items"] == []

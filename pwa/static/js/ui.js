@@ -1,6 +1,6 @@
 // Pieces several screens share: document and task list items, state pills, "load more".
 import { h, pill } from "./dom.js";
-import { fmtDate, fmtDateTime } from "./fmt.js";
+import { fmtBytes, fmtDate, fmtDateTime } from "./fmt.js";
 import { t } from "./i18n.js";
 
 const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
@@ -117,4 +117,19 @@ export function leaderCells(me) {
 /** Whether the caller sees dashboards (a committee, or a cell leader). */
 export function seesDashboards(me) {
   return (me.roles || []).some((r) => ["committee", "secretary", "deputy"].includes(r.role));
+}
+
+/** The files a leader gave with a task (a form to fill in, a photo), as links to open. */
+export function givenFiles(a) {
+  if (!a.attachments || !a.attachments.length) return null;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "given-h" },
+    h("h2", { id: "given-h" }, t("pwa.doc.attachments")),
+    h(
+      "ul",
+      { class: "list" },
+      a.attachments.map((f) => h("li", {}, h("a", { href: f.url, target: "_blank", rel: "noopener", class: "button secondary" }, f.filename), " ", h("span", { class: "hint" }, `(${fmtBytes(f.size)})`))),
+    ),
+  );
 }

@@ -3,8 +3,14 @@ import { get, send } from "../js/api.js";
 import { alertBox, busy, empty, field, h, pageTitle, pill, showFieldErrors, toast } from "../js/dom.js";
 import { fmtDateTime, isoToLocalInput, localInputToIso } from "../js/fmt.js";
 import { problemText, t } from "../js/i18n.js";
-import { leaderCells, moreButton, statePills } from "../js/ui.js";
+import { givenFiles, leaderCells, moreButton, statePills } from "../js/ui.js";
 import { LISTS } from "../js/lists.js";
+
+function fileForm(file) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  return form;
+}
 
 async function allMembers(cellId) {
   const out = [];
@@ -70,6 +76,7 @@ export async function newTask(ctx) {
   const sayDue = () => (echo.textContent = due.value ? t("pwa.cell.due_echo", { when: fmtDateTime(localInputToIso(due.value)) }) : "");
   due.addEventListener("input", sayDue);
   sayDue();
+  const file = h("input", { type: "file", name: "file", accept: "application/pdf,image/*,.doc,.docx,.xls,.xlsx" });
   const repeat = h("select", { name: "repeat" }, ["", "weekly", "monthly", "quarterly"].map((v) => h("option", { value: v }, t(`pwa.cell.repeat_${v || "none"}`))));
   const status = h("div", { "aria-live": "assertive" });
   const submit = h("button", { type: "submit", class: "button primary block" }, t("pwa.cell.give"));
@@ -83,6 +90,7 @@ export async function newTask(ctx) {
     memberPicker(members),
     field("t-repeat", t("pwa.cell.repeat"), repeat),
     docs,
+    field("t-file", t("pwa.doc.attachments"), file),
     status,
     submit,
   );
@@ -106,6 +114,8 @@ export async function newTask(ctx) {
     }
     busy(submit, async () => {
       try {
+        // The file goes up first; the task then claims it (both or neither, server side).
+        if (file.files.length) body.attachment_ids = [(await send("POST", "/uploads", fileForm(file.files[0]))).id];
         const created = await send("POST", "/assignments", body);
         toast(t("pwa.cell.given", { n: created.records.length }));
         ctx.go(`/assignments/${created.id}`, { replace: true });
@@ -235,6 +245,7 @@ export async function leaderView(ctx, a) {
     h("p", { class: "hint" }, `${a.cell_name} · ${t("pwa.task.due", { when: a.due_at_local || fmtDateTime(a.due_at) })}`),
     a.status === "cancelled" ? h("p", { class: "notice" }, t("pwa.task.state.cancelled")) : null,
     a.description ? h("p", { class: "prewrap" }, a.description) : null,
+    givenFiles(a),
     h("p", { class: "notice" }, countsLine(a)),
     a.status === "open" ? h("div", { class: "actions" }, owing.length ? remind : null, cancel) : null,
     h("h2", {}, t("pwa.cell.records")),

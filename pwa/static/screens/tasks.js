@@ -4,7 +4,7 @@ import { idb } from "../js/db.js";
 import { busy, empty, field, h, pageTitle, toast } from "../js/dom.js";
 import { fmtDateTime } from "../js/fmt.js";
 import { problemText, t } from "../js/i18n.js";
-import { leaderCells, moreButton, ownRecord, statePills, taskItem } from "../js/ui.js";
+import { givenFiles, leaderCells, moreButton, ownRecord, statePills, taskItem } from "../js/ui.js";
 import { leaderView } from "./cell.js";
 import { LISTS } from "../js/lists.js";
 
@@ -180,6 +180,7 @@ export async function detail(ctx) {
     facts(a),
     a.description ? h("p", { class: "prewrap" }, a.description) : null,
     a.documents.length ? h("p", {}, `${t("pwa.task.documents")}: `, a.documents.map((d, i) => [i ? ", " : "", h("a", { href: `/documents/${d.id}` }, d.symbol || d.title)])) : null,
+    givenFiles(a),
     record && record.report && record.state !== "returned" ? h("section", { class: "card" }, h("h2", {}, t("pwa.task.my_report")), h("p", { class: "prewrap" }, record.report)) : null,
     next,
     h("section", { "aria-labelledby": "hist-h" }, h("h2", { id: "hist-h" }, t("pwa.task.history")), historyList(events), a.status === "open" ? commentForm(a, rerender) : null),
