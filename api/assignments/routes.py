@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlmodel import Session
 
-from api.assignments import assignees, queries, recurrence, reminders, service, workflow
+from api.assignments import (
+    assignees,
+    personal,  # noqa: F401  (registers its privacy export and erasure)
+    queries,
+    recurrence,
+    reminders,
+    service,
+    workflow,
+)
 from api.assignments.access import load
 from api.assignments.history import event_public, list_events
 from api.assignments.schemas import (

@@ -8,7 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 
 from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep
-from api.documents import library, receipts, service
+from api.documents import (
+    library,
+    personal,  # noqa: F401  (registers its privacy export and erasure)
+    receipts,
+    service,
+)
 from api.documents.present import detail
 from api.documents.schemas import (
     AcknowledgeBody,

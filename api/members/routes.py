@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from api import privacy
+from api.audit import service as audit
 from api.deps import CurrentPrincipal, SessionDep
 from api.members import service
 from api.members.models import MemberCreate, MemberPublic, MemberUpdate
@@ -26,7 +27,16 @@ def create_member(
 @router.get("/members/{user_id}", response_model=MemberPublic)
 def get_member(session: SessionDep, principal: CurrentPrincipal, user_id: IdPath) -> MemberPublic:
     """A member's profile: oneself, or a member of a cell the caller oversees."""
-    user, _ = service.visible_member(session, principal, user_id)
+    user, cell_path = service.visible_member(session, principal, user_id)
+    if user_id != principal.user_id:
+        # Who looked at whose profile: members may ask, and audits do (privacy).
+        audit.record_view(
+            actor_id=principal.user_id,
+            action="member.viewed",
+            object_type="user",
+            object_id=user_id,
+            unit_path=cell_path,
+        )
     return MemberPublic.model_validate(user, from_attributes=True)
 
 

@@ -10,7 +10,11 @@ from fastapi import APIRouter, Body, FastAPI, Query, Request, Response
 from pydantic import BaseModel
 
 from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep
-from api.notifications import devices, service
+from api.notifications import (
+    devices,
+    personal,  # noqa: F401  (registers its privacy export and erasure)
+    service,
+)
 from api.notifications.devices import DeviceOut, FcmIn, WebPushIn
 from api.notifications.service import (
     NotificationOut,

@@ -196,6 +196,19 @@ def test_committee_views_of_members_are_audited(client, world):
     assert views and views[0]["actor_id"] == world.users["committee_a"]
 
 
+def test_a_leaders_look_at_one_profile_is_audited_and_ones_own_is_not(client, world):
+    uid = world.users["member_a1"]
+    assert client.get(f"/api/v1/members/{uid}", headers=world.h("secretary_a1")).status_code == 200
+    assert client.get(f"/api/v1/members/{uid}", headers=world.h("member_a1")).status_code == 200
+    r = client.get(
+        "/api/v1/audit-events", headers=world.h("admin_a"), params={"unit_id": world.units["A"]}
+    )
+    views = [
+        (e["actor_id"], e["object_id"]) for e in r.json()["items"] if e["action"] == "member.viewed"
+    ]
+    assert views == [(world.users["secretary_a1"], str(uid))]
+
+
 def test_member_moved_to_another_cell_changes_who_oversees_them(client, world):
     uid = world.users["member_a1"]
     r = client.patch(
