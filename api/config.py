@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PUSH_HOSTS = (
@@ -20,7 +21,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SOTAY_", env_file=".env", extra="ignore")
 
-    env: str = "development"  # "production" refuses unsafe settings
+    # "production" refuses unsafe settings and turns the API explorer off unless asked for;
+    # "test" is the suite's profile (no background engine threads).
+    env: Literal["development", "production", "test"] = "development"
     data_dir: Path = Path("./var")
     database_url: str = ""  # empty: SQLite file under data_dir
     db_pool_size: int = 10
@@ -83,10 +86,27 @@ class Settings(BaseSettings):
     quiet_hours_default: str = Field(
         default="22:00-06:00", pattern=r"^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$"
     )
-    docs_enabled: bool = True
+    docs_enabled: bool | None = None  # None: on, except in production
     log_json: bool = True
 
     trusted_proxies: str = Field(default="", description="comma-separated proxy IPs")
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        """A production start with a setting that would expose members fails loudly."""
+        if self.docs_enabled is None:
+            self.docs_enabled = self.env != "production"
+        if self.env != "production":
+            return self
+        problems = []
+        if not self.cookie_secure:
+            problems.append("SOTAY_COOKIE_SECURE=false would send the session cookie over HTTP")
+        # OWASP's floor for argon2id: 19 MiB and 2 passes (the suite runs cheaper hashes).
+        if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
+            problems.append("SOTAY_ARGON2_* below OWASP's floor (19456 KiB, 2 passes)")
+        if problems:
+            raise ValueError("SOTAY_ENV=production refuses: " + "; ".join(problems))
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -189,3 +189,35 @@ def test_api_docs_can_be_switched_off(monkeypatch):
         get_settings.cache_clear()
     on = TestClient(create_app())
     assert on.get(f"{API}/openapi.json").status_code == 200
+
+
+def test_production_hides_the_explorer_and_refuses_unsafe_settings(monkeypatch):
+    import pytest
+    from fastapi.testclient import TestClient
+    from pydantic import ValidationError
+
+    from api.config import Settings, get_settings
+    from api.main import create_app
+
+    monkeypatch.setenv("SOTAY_ENV", "production")
+    monkeypatch.setenv("SOTAY_COOKIE_SECURE", "true")  # the suite runs over plain HTTP
+    monkeypatch.setenv("SOTAY_ARGON2_MEMORY_KIB", "65536")
+    monkeypatch.setenv("SOTAY_ARGON2_TIME_COST", "3")
+    get_settings.cache_clear()
+    try:
+        prod = TestClient(create_app())
+        assert prod.get(f"{API}/docs").status_code == 404
+        assert prod.get(f"{API}/openapi.json").status_code == 404
+        assert prod.get("/healthz").status_code == 200
+        # Asked for explicitly, the explorer stays (a staging copy behind a VPN).
+        assert Settings(docs_enabled=True).docs_enabled is True
+        with pytest.raises(ValidationError, match="SOTAY_COOKIE_SECURE=false"):
+            Settings(cookie_secure=False)
+        with pytest.raises(ValidationError, match="OWASP"):
+            Settings(argon2_memory_kib=1024)
+        with pytest.raises(ValidationError):
+            Settings(env="prod")  # a typo is not a quiet development start
+    finally:
+        monkeypatch.undo()  # back to the suite's own environment
+        get_settings.cache_clear()
+    assert Settings(cookie_secure=False).cookie_secure is False  # development allows it
