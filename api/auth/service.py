@@ -122,6 +122,7 @@ def authenticate(session: Session, username: str, password: str, ip: str | None)
             action="auth.failed",
             object_type="user",
             object_id=user.id if user else None,
+            unit_path=_cell_path(session, user.cell_id if user else None),
         )
         raise InvalidCredentials(keep_changes=True)
     if ph.needs_rehash(user.password_hash):
@@ -161,7 +162,12 @@ def start_bearer_session(
     access = _new_token(session, auth, "access", s.access_token_ttl_seconds)
     refresh = _new_token(session, auth, "refresh", s.refresh_token_ttl_seconds)
     audit.record(
-        session, actor_id=user.id, action="auth.sign_in", object_type="session", object_id=auth.id
+        session,
+        actor_id=user.id,
+        action="auth.sign_in",
+        object_type="session",
+        object_id=auth.id,
+        unit_path=_cell_path(session, user.cell_id),
     )
     return access, refresh, s.access_token_ttl_seconds
 
@@ -181,9 +187,25 @@ def start_cookie_session(
     session.add(auth)
     session.flush()
     audit.record(
-        session, actor_id=user.id, action="auth.sign_in", object_type="session", object_id=auth.id
+        session,
+        actor_id=user.id,
+        action="auth.sign_in",
+        object_type="session",
+        object_id=auth.id,
+        unit_path=_cell_path(session, user.cell_id),
     )
     return _new_token(session, auth, "cookie", s.cookie_session_ttl_seconds)
+
+
+def _cell_path(session: Session, cell_id: int | None) -> str | None:
+    """Where a member's security events belong, so the admins of their unit see them."""
+    if cell_id is None:
+        return None
+    return session.exec(select(OrgUnit.path).where(col(OrgUnit.id) == cell_id)).first()
+
+
+def _user_cell_path(session: Session, user_id: int) -> str | None:
+    return _cell_path(session, session.exec(select(User.cell_id).where(User.id == user_id)).first())
 
 
 def revoke_session(session: Session, session_id: int, reason: str) -> None:
@@ -224,6 +246,7 @@ def refresh(session: Session, raw_refresh: str) -> tuple[str, str, int]:
             action="auth.refresh_reuse",
             object_type="session",
             object_id=auth.id,
+            unit_path=_user_cell_path(session, auth.user_id),
         )
         raise InvalidToken(keep_changes=True)
     if auth.revoked_at is not None or token.expires_at <= now:
@@ -383,4 +406,5 @@ def change_password(
         action="user.password_changed",
         object_type="user",
         object_id=user.id,
+        unit_path=_cell_path(session, user.cell_id),
     )

@@ -246,3 +246,28 @@ def test_deactivated_member_cannot_sign_in(client, world):
     assert r.status_code == 200
     assert client.get("/api/v1/me", headers=world.h("member_a1")).status_code == 401
     assert _token(client, "10000000").status_code == 401
+
+
+def test_a_members_sign_ins_and_failures_reach_their_units_admins_only(client, world):
+    uid = world.users["member_a1"]
+    assert _token(client, "10000000", "sai mật khẩu rồi").status_code == 401
+    assert _token(client, "10000000").status_code == 200
+
+    def theirs(who, unit):
+        """member_a1's security events in the unit's audit trail."""
+        r = client.get(
+            "/api/v1/audit-events", headers=world.h(who), params={"unit_id": world.units[unit]}
+        )
+        assert r.status_code == 200, r.text
+
+        def about(e):
+            return e["actor_id"] == uid or (e["object_type"], e["object_id"]) == ("user", str(uid))
+
+        return sorted(
+            e["action"] for e in r.json()["items"] if e["action"].startswith("auth.") and about(e)
+        )
+
+    assert theirs("admin_a", "A").count("auth.failed") == 1
+    assert "auth.sign_in" in theirs("admin_a", "A")
+    assert theirs("admin_p", "P") == theirs("admin_a", "A")  # the province sees them too
+    assert theirs("admin_p", "B") == []  # not commune B's business
