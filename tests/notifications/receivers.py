@@ -208,6 +208,7 @@ class FcmServer:
             "UNREGISTERED": (404, "NOT_FOUND"),
             "QUOTA_EXCEEDED": (429, "RESOURCE_EXHAUSTED"),
             "INVALID_ARGUMENT": (400, "INVALID_ARGUMENT"),
+            "INTERNAL": (500, "INTERNAL"),
         }
 
         class Handler(BaseHTTPRequestHandler):

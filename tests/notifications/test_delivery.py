@@ -265,3 +265,36 @@ def test_fcm_off_says_so_once(caplog, monkeypatch):
     said = [r for r in caplog.records if "FCM is off" in r.getMessage()]
     assert len(said) == 1
     fcm.reset()
+
+
+def test_fcm_batches_keep_every_answer_in_its_place(fcm_server):
+    """1,001 messages: three send_each calls (500, 500, 1); each result matches its own token."""
+    from api.notifications import fcm
+
+    tokens = [f"device-{i:04d}-" + "t" * 40 for i in range(1001)]
+    odd = {7: "UNREGISTERED", 600: "INVALID_ARGUMENT", 999: "INTERNAL", 1000: "QUOTA_EXCEEDED"}
+    fcm_server.script = {tokens[i]: [code] for i, code in odd.items()}
+    messages = [
+        fcm.FcmMessage(
+            token=tk,
+            title="Nghị quyết mới",
+            body=None,
+            data={"url": f"/documents/{i}"},
+            ttl=3600,
+            urgent=i % 2 == 0,
+            collapse_key="doc-1",
+        )
+        for i, tk in enumerate(tokens)
+    ]
+    results = fcm.send(messages)
+    assert len(results) == 1001
+    # A one-off 500 is retried by firebase-admin's own HTTP client and gets through.
+    expected = {7: "gone", 600: "failed", 1000: "retry"}
+    assert {i: r.outcome for i, r in enumerate(results) if r.outcome != "sent"} == expected
+    delivered = [m["token"] for m in fcm_server.sent]
+    assert sorted(delivered) == sorted(tk for i, tk in enumerate(tokens) if i not in expected)
+    by_token = {m["token"]: m for m in fcm_server.sent}
+    urgent, calm = by_token[tokens[0]], by_token[tokens[1]]
+    assert urgent["android"]["priority"] == "high" and calm["android"]["priority"] == "normal"
+    assert urgent["apns"]["headers"] == {"apns-priority": "10", "apns-collapse-id": "doc-1"}
+    assert calm["data"] == {"url": "/documents/1"}
