@@ -53,8 +53,12 @@ def _sums() -> list[Any]:
 
 
 def _published_in(period_start: Any, period_end: Any) -> list[ColumnElement[bool]]:
+    """Planned meetings of the period: those published, and every month a schedule made even
+    if its leaders never published it — a cell whose monthly meeting stays a draft must
+    show as planned and not held, not vanish from the committee's count."""
     starts = col(Meeting.starts_at)
-    return [col(Meeting.published_at).is_not(None), starts >= period_start, starts < period_end]
+    planned = or_(col(Meeting.published_at).is_not(None), col(Meeting.series_id).is_not(None))
+    return [planned, starts >= period_start, starts < period_end]
 
 
 def numbers(row: Any) -> dict[str, int]:

@@ -84,7 +84,9 @@ def load() -> Raw:
         # The attendee rows themselves, not the meetings' counters: those are what is checked.
         raw.meetings = {
             r["id"]: r | {"starts_at": _utc(r["starts_at"])}
-            for r in rows("SELECT id, cell_id, starts_at, state, published_at FROM meetings")
+            for r in rows(
+                "SELECT id, cell_id, starts_at, state, published_at, series_id FROM meetings"
+            )
         }
         raw.attendees = rows(
             "SELECT meeting_id, user_id, reply, present, late FROM meeting_attendees"
@@ -95,9 +97,14 @@ def load() -> Raw:
 HELD = {"held", "minutes_approved"}
 
 
+def planned(meeting: dict[str, Any]) -> bool:
+    """Published, or made by a schedule (a draft the leaders never published still counts)."""
+    return meeting["published_at"] is not None or meeting["series_id"] is not None
+
+
 def meeting_totals(raw: Raw, meeting_ids: list[int], user_id: int | None = None) -> dict[str, Any]:
     """Meeting numbers of these meetings (for one invited member, with `user_id`)."""
-    ids = [m for m in meeting_ids if raw.meetings[m]["published_at"] is not None]
+    ids = [m for m in meeting_ids if planned(raw.meetings[m])]
     rows = [
         a for a in raw.attendees
         if a["meeting_id"] in ids and (user_id is None or a["user_id"] == user_id)

@@ -122,7 +122,9 @@ def changes(n: int) -> st.SearchStrategy[list[tuple]]:
         st.tuples(st.just("receipt"), i, i, st.integers(1, 2), st.booleans(), st.booleans()),
         st.tuples(st.just("drop"), i),
         st.tuples(
-            st.just("attend"), i, st.sampled_from([None, "attend", "excused"]),
+            st.just("attend"),
+            i,
+            st.sampled_from([None, "attend", "excused"]),
             st.sampled_from([None, True, False]),
         ),
         st.tuples(st.just("meeting"), i, st.sampled_from(MEETING_STATES)),
@@ -380,7 +382,7 @@ def _check_members(board, raw: oracle.Raw, unit: int, start, end, recount) -> No
     ]  # fmt: skip
     met = [
         i for i, m in raw.meetings.items()
-        if m["cell_id"] == unit and start <= m["starts_at"] < end and m["published_at"] is not None
+        if m["cell_id"] == unit and start <= m["starts_at"] < end and oracle.planned(m)
     ]  # fmt: skip
     people = {u for u, row in raw.users.items() if row["cell_id"] == unit and row["is_active"]}
     people |= {r["assignee_id"] for r in own}

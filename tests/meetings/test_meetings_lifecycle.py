@@ -10,6 +10,7 @@ from api.db import new_session, utcnow
 from api.meetings import recurrence, reminders
 from api.meetings.models import Meeting, MeetingRater, MeetingRating
 from api.notifications.models import NotificationEvent
+from api.text import VN_TZ
 from tests.meetings.factory import make_held, make_meeting
 
 API = "/api/v1/meetings"
@@ -114,6 +115,14 @@ def test_a_monthly_schedule_creates_each_month_once(client, world):
         params={"cell_id": world.units["A1"]},
     ).json()
     assert series[0]["active"] is True
+    # Next month's meeting is still a draft: the commune sees it planned and not held.
+    local = made[1].starts_at.astimezone(VN_TZ).date()
+    board = client.get(
+        f"/api/v1/dashboards/units/{world.units['A1']}",
+        headers=world.h("committee_a"),
+        params={"from": str(local.replace(day=1)), "to": str(local)},
+    ).json()
+    assert (board["totals"]["meetings_planned"], board["totals"]["meetings_held"]) == (1, 0)
 
 
 def test_minutes_and_their_assignments_are_one_step(client, world):
