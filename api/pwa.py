@@ -27,6 +27,7 @@ SECTIONS = (
     "password",
     "documents",
     "search",
+    "study-sets",
     "assignments",
     "cell",
     "notifications",

@@ -21,6 +21,8 @@ const ROUTES = [
   [/^\/documents$/, "library", "render", "documents", true],
   [/^\/search$/, "library", "search", "documents", true],
   [/^\/documents\/(?<id>\d+)$/, "reader", "render", "documents", true],
+  [/^\/study-sets$/, "study", "list", "documents", true],
+  [/^\/study-sets\/(?<id>\d+)$/, "study", "detail", "documents", true],
   [/^\/assignments$/, "tasks", "list", "assignments", true],
   [/^\/assignments\/new$/, "cell", "newTask", "assignments", true],
   [/^\/assignments\/(?<id>\d+)$/, "tasks", "detail", "assignments", true],

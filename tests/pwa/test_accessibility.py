@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.pwa.conftest import shot, sign_in
 from tests.pwa.content import give_task, publish_document
+from tests.pwa.test_study_sets import create_study_set
 
 SERIOUS = {"serious", "critical"}
 
@@ -49,6 +50,7 @@ def _visit(page: Any, path: str, name: str) -> None:
 def test_every_member_screen(page, client, world):
     doc_id = publish_document(client, world, with_pdf=True)
     task = give_task(client, world)
+    study_set = create_study_set(client, world, [doc_id])
     _visit(page, "/sign-in", "sign-in")
     sign_in(page, world, "member_a1")
     for path, name in [
@@ -56,6 +58,8 @@ def test_every_member_screen(page, client, world):
         ("/documents", "library"),
         ("/search?q=chuyen+doi+so", "search"),
         (f"/documents/{doc_id}", "reader"),
+        ("/study-sets", "study-sets"),
+        (f"/study-sets/{study_set}", "study-set"),
         ("/assignments", "tasks"),
         (f"/assignments/{task}", "task"),
         ("/notifications", "notifications"),

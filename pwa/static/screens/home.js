@@ -5,6 +5,7 @@ import { empty, h, pageTitle } from "../js/dom.js";
 import { fmtDateTime } from "../js/fmt.js";
 import { t } from "../js/i18n.js";
 import { docItem, leaderCells, ownRecord, seesDashboards, taskItem } from "../js/ui.js";
+import { newBadge } from "./library.js";
 import { nextMeeting } from "./meetings.js";
 import { LISTS } from "../js/lists.js";
 
@@ -25,7 +26,7 @@ async function newDocuments() {
   const todo = page.items.filter((d) => !d.receipt || !d.receipt.acknowledged);
   const list = (todo.length ? todo : page.items).slice(0, 3);
   if (!list.length) return empty(t("pwa.home.no_documents"));
-  return h("ul", { class: "list" }, list.map((d) => docItem(d, marks.find((m) => m.document_id === d.id))));
+  return h("ul", { class: "list" }, list.map((d) => newBadge(docItem(d, marks.find((m) => m.document_id === d.id)), d)));
 }
 
 async function dueTasks(me) {

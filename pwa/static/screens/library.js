@@ -1,7 +1,8 @@
 // Văn bản: the library with filters and search as you type (with or without diacritics).
-import { ApiError, get } from "../js/api.js";
+import { state } from "../app.js";
+import { ApiError, get, send } from "../js/api.js";
 import { idb } from "../js/db.js";
-import { empty, field, h, pageTitle } from "../js/dom.js";
+import { empty, field, h, pageTitle, pill } from "../js/dom.js";
 import { fmtNumber } from "../js/fmt.js";
 import { t } from "../js/i18n.js";
 import { docItem, moreButton } from "../js/ui.js";
@@ -20,6 +21,22 @@ function years() {
   return Array.from({ length: 12 }, (_, i) => String(now - i)).map((y) => [y, y]);
 }
 
+/** A study set in a list: a link to its screen, with the member's own progress. */
+export function setItem(s) {
+  const p = s.progress;
+  return h(
+    "li",
+    {},
+    h(
+      "a",
+      { class: "item", href: `/study-sets/${s.id}` },
+      h("span", { class: "item-title" }, s.title),
+      h("span", { class: "item-meta" }, t("pwa.library.set_progress", { done: fmtNumber(p.acknowledged), total: fmtNumber(p.total), rate: p.rate_text })),
+      h("progress", { class: "progress", max: p.total || 1, value: p.acknowledged, "aria-label": s.title }),
+    ),
+  );
+}
+
 async function studySets() {
   let page;
   try {
@@ -31,21 +48,16 @@ async function studySets() {
   return h(
     "section",
     { "aria-labelledby": "sets-h" },
-    h("h2", { id: "sets-h" }, t("pwa.library.study_sets")),
-    h(
-      "ul",
-      { class: "list" },
-      page.items.map((s) =>
-        h(
-          "li",
-          { class: "item" },
-          h("span", { class: "item-title" }, s.title),
-          h("span", { class: "item-meta" }, t("pwa.library.set_progress", { done: fmtNumber(s.progress.acknowledged), total: fmtNumber(s.progress.total), rate: s.progress.rate_text })),
-          h("progress", { class: "progress", max: s.progress.total || 1, value: s.progress.acknowledged, "aria-label": s.title }),
-        ),
-      ),
-    ),
+    h("div", { class: "section-head" }, h("h2", { id: "sets-h" }, t("pwa.library.study_sets")), page.next_cursor ? h("a", { href: "/study-sets" }, t("pwa.home.see_all")) : null),
+    h("ul", { class: "list" }, page.items.map(setItem)),
   );
+}
+
+/** "Mới" on a document that arrived since the member last looked (a word, not colour alone). */
+export function newBadge(li, doc) {
+  const link = li.querySelector("a");
+  if (doc.is_new && link) link.insertBefore(pill(t("pwa.library.new"), "new"), link.querySelector(".pill"));
+  return li;
 }
 
 function queryString(form) {
@@ -79,10 +91,11 @@ export async function render(ctx, focusSearch = false) {
   const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
   const ul = h("ul", { class: "list" });
   const marks = await idb.all("marks").catch(() => []);
-  const item = (d) => docItem(d, marks.find((m) => m.document_id === d.id));
+  const item = (d) => newBadge(docItem(d, marks.find((m) => m.document_id === d.id)), d);
   let params = queryString(form);
   const more = moreButton((cursor) => get(`/documents?${new URLSearchParams({ ...Object.fromEntries(params), cursor, limit: 20 })}`), ul, item);
   let controller = null;
+  let seenSent = false; // once per visit to the library, never per render
 
   async function load() {
     params = queryString(form);
@@ -97,6 +110,12 @@ export async function render(ctx, focusSearch = false) {
       more.set(page.next_cursor);
       status.textContent = page.items.length ? (params.get("q") ? t("pwa.library.results", { n: fmtNumber(page.items.length) + (page.next_cursor ? "+" : "") }) : "") : "";
       if (!page.items.length) ul.replaceChildren(h("li", {}, empty(params.get("q") ? t("pwa.library.no_results") : t("pwa.library.empty"))));
+      // The member has now seen the unfiltered first page fresh from the network, so what
+      // was new is no longer new. Not worth a queued write: skipped offline or on a saved copy.
+      if (!seenSent && !qs && !focusSearch && navigator.onLine && !state.cachedAt && ctx.alive()) {
+        seenSent = true;
+        send("POST", "/library/seen", null).catch(() => null);
+      }
     } catch (err) {
       if (err && err.name === "AbortError") return;
       status.textContent = err instanceof ApiError && err.offline ? t("pwa.library.offline_search") : t("pwa.error.generic");
