@@ -169,14 +169,22 @@ def _plan(ev: NotificationEvent, c: Claimed, now: dt.datetime) -> PushResult | d
     return None
 
 
-def _send(ev: NotificationEvent, claimed: list[Claimed], now: dt.datetime) -> dict[int, Any]:
-    """Outcome per delivery id: a PushResult, or a datetime to try again (quiet hours)."""
+def _send(
+    ev: NotificationEvent, claimed: list[Claimed], now: dt.datetime, until: float | None = None
+) -> dict[int, Any]:
+    """Outcome per delivery id: a PushResult, or a datetime to try again (quiet hours).
+
+    `until` (monotonic): the claim's lease, less a margin. Past it another worker may have
+    taken the rest of the chunk, so the rest is left to it unsent (no outcome) instead of
+    reaching the devices twice; a slow push service then costs time, not duplicates."""
     ttl = TTL_BY_CATEGORY.get(ev.category, 86400)
     urgency = "high" if ev.urgent else "normal"
     topic = topic_for(ev)
     out: dict[int, Any] = {}
     fcm_batch: list[tuple[int, fcm.FcmMessage]] = []
     for c in claimed:
+        if until is not None and out and time.monotonic() > until:
+            break  # (one at least, so a slow claim still makes progress)
         d = c.delivery
         planned = _plan(ev, c, now)
         if planned is not None:
@@ -262,7 +270,13 @@ def _record(
     report: Report,
     now: dt.datetime,
 ) -> None:
-    """Write every outcome of the chunk in one transaction; dead devices are removed."""
+    """Write every outcome of the chunk in one transaction; dead devices are removed.
+
+    Deliveries left without an outcome (the lease ran short) keep their expired claim: the
+    next claim takes them."""
+    claimed = [c for c in claimed if c.delivery.id in outcomes]
+    if not claimed:
+        return
     rows = [_row(c, outcomes[c.delivery.id], now, report) for c in claimed]  # type: ignore[index]
     gone = [
         c.sub.id
@@ -299,12 +313,14 @@ def deliver_event(
     started = time.monotonic()
     while True:
         now = clock()
+        # Stop sending at 80% of the lease: the rest of it covers recording the outcomes.
+        until = time.monotonic() + 0.8 * get_settings().notify_lease_seconds
         claimed = _claim(event_id, now)
         if claimed is None:
             break
         if not claimed:
             continue  # another worker took these rows between our read and our claim
-        outcomes = _send(ev, claimed, now)
+        outcomes = _send(ev, claimed, now, until)
         with new_session() as session:
             _record(session, claimed, outcomes, report, now)
             session.commit()

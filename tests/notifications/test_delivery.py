@@ -298,3 +298,28 @@ def test_fcm_batches_keep_every_answer_in_its_place(fcm_server):
     assert urgent["android"]["priority"] == "high" and calm["android"]["priority"] == "normal"
     assert urgent["apns"]["headers"] == {"apns-priority": "10", "apns-collapse-id": "doc-1"}
     assert calm["data"] == {"url": "/documents/1"}
+
+
+def test_a_chunk_outlasting_its_lease_leaves_the_rest_unsent(
+    client, world, receiver, manual, monkeypatch
+):
+    """A slow push service must not make a live worker send on a lease another worker may
+    already hold: it stops at 80% of the lease and the rest go out later, each exactly once."""
+    for i in range(6):
+        subscribe(client, world, "member_a1", receiver, f"phone{i}")
+    event_id = publish(world, "A1")
+    _fan_out(event_id)
+    monkeypatch.setattr(get_settings(), "notify_lease_seconds", 3)
+    ticks = iter(range(0, 10_000))  # each push seems to take a second: 2.4 s fit in a lease
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: float(next(ticks)))
+    now = _noon()
+    first = delivery.deliver_event(event_id, clock=lambda: now, budget_seconds=0)
+    assert 1 <= first.sent < 6 and len(receiver.requests) == first.sent
+    statuses = [s for s, *_ in _log(event_id)]
+    assert statuses.count("sent") == first.sent and statuses.count("queued") == 6 - first.sent
+    # Once the lease has run out, the rest is taken and sent; nobody gets it twice.
+    later = now + dt.timedelta(seconds=4)
+    while delivery.deliver_event(event_id, clock=lambda: later).sent:
+        later += dt.timedelta(seconds=4)
+    assert sorted(r.device for r in receiver.received) == [f"phone{i}" for i in range(6)]
+    assert [s for s, *_ in _log(event_id)] == ["sent"] * 6
