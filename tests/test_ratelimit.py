@@ -11,6 +11,16 @@ from api.middleware import RequestContextMiddleware
 from api.ops.limits import limit
 
 
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch):
+    """Windows are fixed minutes: a test that straddles one would see its count start over.
+    The counter's clock stands at the middle of the current minute for the whole test."""
+    from api.ops import ratelimit
+
+    middle = ratelimit.utcnow().replace(second=30, microsecond=0)
+    monkeypatch.setattr(ratelimit, "utcnow", lambda: middle)
+
+
 def _app() -> FastAPI:
     app = FastAPI()
     install_error_handlers(app)
