@@ -17,6 +17,11 @@ _exporters: dict[str, Exporter] = {}
 _erasers: dict[str, Eraser] = {}
 
 
+def iso(value: Any) -> str | None:
+    """A time in an export: ISO 8601, or null."""
+    return value.isoformat() if value is not None else None
+
+
 def register(name: str, *, export: Exporter | None = None, erase: Eraser | None = None) -> None:
     """Declare a domain's part of a member's data (`export`) and how to remove it (`erase`)."""
     if export is not None:

@@ -17,10 +17,6 @@ from api.assignments.models import Assignment, AssignmentEvent, AssignmentRecord
 from api.files.models import Attachment
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _export(session: Session, user_id: int) -> dict[str, Any]:
     records = session.exec(
         select(AssignmentRecord, Assignment.title, Assignment.due_at)
@@ -38,19 +34,20 @@ def _export(session: Session, user_id: int) -> dict[str, Any]:
             {
                 "assignment_id": r.assignment_id,
                 "title": title,
-                "due_at": _iso(due_at),
+                "due_at": privacy.iso(due_at),
                 "state": r.state,
                 "report": r.report,
                 "attachment_ids": list(r.attachment_ids or []),
                 "return_reason": r.return_reason,
-                "started_at": _iso(r.started_at),
-                "submitted_at": _iso(r.submitted_at),
-                "approved_at": _iso(r.approved_at),
+                "started_at": privacy.iso(r.started_at),
+                "submitted_at": privacy.iso(r.submitted_at),
+                "approved_at": privacy.iso(r.approved_at),
             }
             for r, title, due_at in records
         ],
         "comments": [
-            {"assignment_id": c.assignment_id, "at": _iso(c.at), "text": c.note} for c in comments
+            {"assignment_id": c.assignment_id, "at": privacy.iso(c.at), "text": c.note}
+            for c in comments
         ],
     }
 

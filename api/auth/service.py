@@ -161,14 +161,7 @@ def start_bearer_session(
     session.flush()
     access = _new_token(session, auth, "access", s.access_token_ttl_seconds)
     refresh = _new_token(session, auth, "refresh", s.refresh_token_ttl_seconds)
-    audit.record(
-        session,
-        actor_id=user.id,
-        action="auth.sign_in",
-        object_type="session",
-        object_id=auth.id,
-        unit_path=_cell_path(session, user.cell_id),
-    )
+    _audit_sign_in(session, user, auth)
     return access, refresh, s.access_token_ttl_seconds
 
 
@@ -186,6 +179,11 @@ def start_cookie_session(
     )
     session.add(auth)
     session.flush()
+    _audit_sign_in(session, user, auth)
+    return _new_token(session, auth, "cookie", s.cookie_session_ttl_seconds)
+
+
+def _audit_sign_in(session: Session, user: User, auth: AuthSession) -> None:
     audit.record(
         session,
         actor_id=user.id,
@@ -194,7 +192,6 @@ def start_cookie_session(
         object_id=auth.id,
         unit_path=_cell_path(session, user.cell_id),
     )
-    return _new_token(session, auth, "cookie", s.cookie_session_ttl_seconds)
 
 
 def _cell_path(session: Session, cell_id: int | None) -> str | None:

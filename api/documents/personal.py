@@ -15,10 +15,6 @@ from api import privacy
 from api.documents.models import Document, DocumentMark, DocumentReceipt, LibraryView
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _export(session: Session, user_id: int) -> dict[str, Any]:
     receipts = session.exec(
         select(DocumentReceipt, Document.symbol, Document.title)
@@ -39,10 +35,10 @@ def _export(session: Session, user_id: int) -> dict[str, Any]:
                 "symbol": symbol,
                 "title": title,
                 "version": r.version,
-                "first_opened_at": _iso(r.first_opened_at),
-                "last_opened_at": _iso(r.last_opened_at),
+                "first_opened_at": privacy.iso(r.first_opened_at),
+                "last_opened_at": privacy.iso(r.last_opened_at),
                 "open_count": r.open_count,
-                "acknowledged_at": _iso(r.acknowledged_at),
+                "acknowledged_at": privacy.iso(r.acknowledged_at),
             }
             for r, symbol, title in receipts
         ],
@@ -51,9 +47,9 @@ def _export(session: Session, user_id: int) -> dict[str, Any]:
                 "document_id": m.document_id,
                 "symbol": symbol,
                 "title": title,
-                "bookmarked_at": _iso(m.bookmarked_at),
+                "bookmarked_at": privacy.iso(m.bookmarked_at),
                 "note": m.note,
-                "note_updated_at": _iso(m.note_updated_at),
+                "note_updated_at": privacy.iso(m.note_updated_at),
             }
             for m, symbol, title in marks
         ],

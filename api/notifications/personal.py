@@ -23,10 +23,6 @@ from api.notifications.models import (
 )
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _export(session: Session, user_id: int) -> dict[str, Any]:
     inbox = session.exec(
         select(Notification, NotificationEvent)
@@ -45,8 +41,8 @@ def _export(session: Session, user_id: int) -> dict[str, Any]:
             {
                 "kind": e.kind,
                 "title": e.title,
-                "created_at": _iso(n.created_at),
-                "read_at": _iso(n.read_at),
+                "created_at": privacy.iso(n.created_at),
+                "read_at": privacy.iso(n.read_at),
             }
             for n, e in inbox
         ],
@@ -56,7 +52,7 @@ def _export(session: Session, user_id: int) -> dict[str, Any]:
                 "platform": d.platform,
                 "push_service": _origin(d.endpoint),
                 "user_agent": d.user_agent,
-                "created_at": _iso(d.created_at),
+                "created_at": privacy.iso(d.created_at),
             }
             for d in devices
         ],

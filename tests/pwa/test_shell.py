@@ -162,6 +162,7 @@ SCREENS = [
     "me",
     "dashboards",
     "meetings",
+    "study",
 ]
 
 
