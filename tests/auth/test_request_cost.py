@@ -24,8 +24,7 @@ def _statements(client, path, headers) -> list[str]:  # type: ignore[no-untyped-
 
 def test_the_caller_with_grants_and_cell_is_loaded_in_one_statement(client, world):
     # secretary_a1 has a grant and a cell: both come with the token lookup.
-    statements = _statements(client, "/api/v1/notifications/unread-count",
-                             world.h("secretary_a1"))
+    statements = _statements(client, "/api/v1/notifications/unread-count", world.h("secretary_a1"))
     token_lookups = [s for s in statements if "auth_tokens" in s]
     assert len(token_lookups) == 1
     assert "role_grants" in token_lookups[0] and "org_units" in token_lookups[0]
@@ -35,6 +34,7 @@ def test_the_caller_with_grants_and_cell_is_loaded_in_one_statement(client, worl
 
 def test_grants_and_cell_are_right_for_each_kind_of_caller(client, world):
     """The one-statement load gives each caller exactly their grants (none, one or several)."""
+
     def me(name):  # type: ignore[no-untyped-def]
         return client.get("/api/v1/me", headers=world.h(name)).json()
 

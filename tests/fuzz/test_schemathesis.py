@@ -25,8 +25,9 @@ def caller(request, world):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 def test_api_conforms(case, caller):
     # positive_data_acceptance is the one default check left out: business rules that no
     # schema can state (a wrong current password, a unit that is not a cell, an opaque
