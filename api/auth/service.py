@@ -202,7 +202,11 @@ def _cell_path(session: Session, cell_id: int | None) -> str | None:
 
 
 def _user_cell_path(session: Session, user_id: int) -> str | None:
-    return _cell_path(session, session.exec(select(User.cell_id).where(User.id == user_id)).first())
+    return session.exec(
+        select(OrgUnit.path)
+        .join(User, col(User.cell_id) == OrgUnit.id)
+        .where(col(User.id) == user_id)
+    ).first()
 
 
 def revoke_session(session: Session, session_id: int, reason: str) -> None:

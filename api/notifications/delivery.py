@@ -170,7 +170,7 @@ def _plan(ev: NotificationEvent, c: Claimed, now: dt.datetime) -> PushResult | d
 
 
 def _send(
-    ev: NotificationEvent, claimed: list[Claimed], now: dt.datetime, until: float | None = None
+    ev: NotificationEvent, claimed: list[Claimed], now: dt.datetime, until: float
 ) -> dict[int, Any]:
     """Outcome per delivery id: a PushResult, or a datetime to try again (quiet hours).
 
@@ -183,7 +183,7 @@ def _send(
     out: dict[int, Any] = {}
     fcm_batch: list[tuple[int, fcm.FcmMessage]] = []
     for c in claimed:
-        if until is not None and out and time.monotonic() > until:
+        if out and time.monotonic() > until:
             break  # (one at least, so a slow claim still makes progress)
         d = c.delivery
         planned = _plan(ev, c, now)

@@ -216,7 +216,7 @@ def list_devices(session: Session, principal: Principal) -> list[DeviceOut]:
             id=s.id,
             kind=s.kind,
             platform=s.platform,
-            endpoint_origin=_origin(s.endpoint),
+            endpoint_origin=origin_of(s.endpoint),
             created_at=s.created_at.isoformat(),
             updated_at=s.updated_at.isoformat(),
             this_session=s.auth_session_id is not None
@@ -226,7 +226,8 @@ def list_devices(session: Session, principal: Principal) -> list[DeviceOut]:
     ]
 
 
-def _origin(endpoint: str | None) -> str | None:
+def origin_of(endpoint: str | None) -> str | None:
+    """The push service a device uses (scheme and host), never the device's own address."""
     if not endpoint:
         return None
     parts = urlsplit(endpoint)

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from api import privacy
-from api.notifications.devices import _origin
+from api.notifications.devices import origin_of
 from api.notifications.models import (
     Notification,
     NotificationEvent,
@@ -50,7 +50,7 @@ def _export(session: Session, user_id: int) -> dict[str, Any]:
             {
                 "kind": d.kind,
                 "platform": d.platform,
-                "push_service": _origin(d.endpoint),
+                "push_service": origin_of(d.endpoint),
                 "user_agent": d.user_agent,
                 "created_at": privacy.iso(d.created_at),
             }
