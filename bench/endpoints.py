@@ -59,6 +59,7 @@ QUERIES = [
     "chỉnh đốn Đảng",
     "an sinh",
 ]
+SYNC_NOW = "@SYNC_NOW@"  # replaced by a cursor minted right before the sync run
 REPORT = "Đã hoàn thành nhiệm vụ, báo cáo chi bộ kết quả thực hiện trong tháng."
 
 
@@ -173,7 +174,6 @@ def prepare(args: argparse.Namespace, env: dict[str, str], work: Path) -> dict[s
     from api.config import get_settings
     from api.db import get_engine, new_session
     from api.members.models import User
-    from api.pagination import encode_cursor
 
     get_settings.cache_clear()
     get_engine.cache_clear()
@@ -215,7 +215,6 @@ def prepare(args: argparse.Namespace, env: dict[str, str], work: Path) -> dict[s
                 f"IN ({in_sample}) AND state IN ('assigned', 'in_progress')"  # noqa: S608
             )
         ).all()
-    now_cursor = encode_cursor([dt.datetime.now(dt.UTC).isoformat()])
     lines: dict[str, list[str]] = {k: [] for k in ENDPOINTS}
     for uid, tok in tokens.items():
         lines["floor"].append("\t/healthz")
@@ -227,7 +226,7 @@ def prepare(args: argparse.Namespace, env: dict[str, str], work: Path) -> dict[s
             lines["document open"].append(f"{tok}\t/api/v1/documents/{did}")
         lines["my tasks"].append(f"{tok}\t/api/v1/assignments?scope=mine")
         lines["unread count"].append(f"{tok}\t/api/v1/notifications/unread-count")
-        lines["sync, nothing new"].append(f"{tok}\t/api/v1/sync?since={now_cursor}")
+        lines["sync, nothing new"].append(f"{tok}\t/api/v1/sync?since={SYNC_NOW}")
     body = json.dumps({"report": REPORT}, ensure_ascii=False)
     rng.shuffle(todo)
     for aid, uid in todo:
@@ -243,6 +242,24 @@ def prepare(args: argparse.Namespace, env: dict[str, str], work: Path) -> dict[s
         "publishers": [(pub_tokens[uid], unit) for uid, unit in publishers],
         "submit_targets": len(todo),
     }
+
+
+def fresh_cursors(path: Path, work: Path) -> Path:
+    """The file with its sync cursors minted now.
+
+    "Nothing new" must be true when the requests run: a cursor minted at preparation would
+    be older than the document opens measured before it, and each member who opened a
+    document would then get a real delta (their receipt changed), not the quiet answer.
+    """
+    text = path.read_text()
+    if SYNC_NOW not in text:
+        return path
+    from api.pagination import encode_cursor
+
+    now = encode_cursor([dt.datetime.now(dt.UTC).isoformat()])
+    out = work / f"fresh-{path.name}"
+    out.write_text(text.replace(SYNC_NOW, now))
+    return out
 
 
 def make_drafts(base: str, publishers: list[tuple[str, int]], n: int, path: Path) -> int:
@@ -426,6 +443,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report["sample_members"] = prep["sample"]
     report["submit_targets"] = prep["submit_targets"]
     results: dict[str, Any] = {}
+    first_event = last_event_id(env) + 1
     with servers(args.processes, env) as procs:
         urls = [u for u, _ in procs]
         publish = work / "publish.tsv"
@@ -441,7 +459,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             before = sync_histogram(urls) if name.startswith("sync") else {}
             res = wrk(
                 urls,
-                prep["files"][name],
+                fresh_cursors(prep["files"][name], work),
                 method,
                 mode,
                 args.connections,
@@ -456,7 +474,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         before = sync_histogram(urls[:1])
         alone = wrk(
             urls[:1],
-            prep["files"]["sync, nothing new"],
+            fresh_cursors(prep["files"]["sync, nothing new"], work),
             "GET",
             "random",
             1,
@@ -475,8 +493,39 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report["uptime_after"] = uptime()
     if args.shape == "postgresql":
         flush_broker(env)
+        report["fanouts_dropped"] = settle_events(env, first_event)
     shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def last_event_id(env: dict[str, str]) -> int:
+    """The newest notification event before the run: the run's own come after it."""
+    if "SOTAY_DATABASE_URL" not in env:
+        return 0
+    import psycopg
+
+    with psycopg.connect(env["SOTAY_DATABASE_URL"].replace("+psycopg", "")) as conn:
+        row = conn.execute("SELECT coalesce(max(id), 0) FROM notification_events").fetchone()
+    return int(row[0]) if row else 0
+
+
+def settle_events(env: dict[str, str], first_id: int) -> int:
+    """Mark the run's publications' fan-outs done without doing them.
+
+    No worker runs during the measurement; left pending, the next process with a consumer
+    on this database (bench/request_cost.py, a later run's worker, a sweep) would fan them
+    out to whole communes and push to the synthetic devices, and every later number would
+    carry that work. Returns how many events were dropped.
+    """
+    import psycopg
+
+    with psycopg.connect(env["SOTAY_DATABASE_URL"].replace("+psycopg", "")) as conn:
+        cur = conn.execute(
+            "UPDATE notification_events SET status = 'done', processed_at = now() "
+            "WHERE id >= %s AND status = 'pending'",
+            (first_id,),
+        )
+        return cur.rowcount
 
 
 def flush_broker(env: dict[str, str]) -> None:

@@ -272,7 +272,9 @@ def _assignments(
             size = len(people) if rng.random() < 0.4 else rng.randint(3, max(3, len(people) // 2))
             chosen = rng.sample(people, min(size, len(people), quota - given) or 1)
             due = now + dt.timedelta(minutes=rng.randint(-365 * 1440, 31 * 1440))
-            created = due - dt.timedelta(days=rng.randint(3, 20))
+            # Given 3–20 days before it is due, but never in the future: a task "given"
+            # tomorrow would look changed to every later sync and skew what it measures.
+            created = min(due - dt.timedelta(days=rng.randint(3, 20)), now - dt.timedelta(hours=1))
             assignments.append((aid, cell, f"Nhiệm vụ chi bộ số {aid}", "", "normal", due,
                                 people[0], created, created))  # fmt: skip
             for uid in chosen:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import text
 
 from api.cli import main
@@ -29,6 +31,14 @@ def _count(table: str, where: str = "") -> int:
         return int(conn.execute(text(f"SELECT count(*) FROM {table} {where}")).scalar_one())
 
 
+def _latest(table: str, column: str) -> dt.datetime:
+    with get_engine().connect() as conn:
+        value = conn.execute(text(f"SELECT max({column}) FROM {table}")).scalar_one()
+    if isinstance(value, str):  # SQLite keeps ISO text
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def test_synthetic_city_loads_and_its_members_use_the_service(client, capsys):
     assert main(["seed", "synthetic", *SIZE]) == 0
     out = capsys.readouterr().out
@@ -42,13 +52,8 @@ def test_synthetic_city_loads_and_its_members_use_the_service(client, capsys):
     assert _count("push_subscriptions") == 150
     assert _count("role_grants", "WHERE role = 'secretary'") == 6
     # Cells are of uneven size, as in life, and every member has a cell.
-    sizes = [
-        r[0]
-        for r in get_engine()
-        .connect()
-        .execute(text("SELECT count(*) FROM users GROUP BY cell_id"))
-        .all()
-    ]
+    with get_engine().connect() as conn:
+        sizes = [r[0] for r in conn.execute(text("SELECT count(*) FROM users GROUP BY cell_id"))]
     assert sum(sizes) == 120 and len(sizes) == 6 and max(sizes) > min(sizes)
 
     # A synthetic member signs in with the printed password and sees their city.
@@ -66,6 +71,26 @@ def test_synthetic_city_loads_and_its_members_use_the_service(client, capsys):
     # New ids continue after the loaded ones (sequences moved on PostgreSQL).
     r = client.post(f"/api/v1/documents/{library[0]['id']}/read", headers=h)
     assert r.status_code == 200, r.text
+
+
+def test_synthetic_city_stamps_nothing_in_the_future(client):
+    """Tasks due next month were given in the past: a future `created_at` or `updated_at`
+    would show as a change to every later sync and skew what the benchmarks measure."""
+    size = [*SIZE]
+    size[size.index("--assignees") + 1] = "4000"  # ~350 tasks: some are due in days
+    assert main(["seed", "synthetic", *size]) == 0
+    now = dt.datetime.now(dt.UTC)
+    with get_engine().connect() as conn:
+        soon = conn.execute(
+            text("SELECT count(*) FROM assignments WHERE due_at > :now"), {"now": now}
+        ).scalar_one()
+    assert soon > 10, "the check below needs tasks due in the coming month"
+    for table, column in [
+        *((t, c) for t in ("assignments", "assignment_records", "documents", "users")
+          for c in ("created_at", "updated_at")),
+        ("notifications", "created_at"),
+    ]:  # fmt: skip
+        assert _latest(table, column) <= now, (table, column)
 
 
 def test_synthetic_refuses_a_database_with_members(client, capsys):
