@@ -43,6 +43,8 @@ class Document(SQLModel, table=True):
     __table_args__ = (
         # The library: newest first among what is readable.
         Index("ix_documents_status_issued_on_id", "status", "issued_on", "id"),
+        # "Did any document change since?": every device's sync asks it first.
+        Index("ix_documents_updated_at", "updated_at"),
         # Numbering restarts each term, so a symbol is unique per issuer and year.
         UniqueConstraint("issuer_id", "symbol_key", "issued_year"),
     )

@@ -149,3 +149,33 @@ def test_the_quiet_answer_is_one_statement_after_the_caller(client, world, quiet
         event.remove(get_engine(), "before_cursor_execute", count)
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 2, reads  # the caller (token, grants) and the quiet check
+
+
+def _reads_of_one_sync(client, world, cursor, who="member_a1"):  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from api.db import get_engine
+
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(get_engine(), "before_cursor_execute", count)
+    try:
+        body = _sync(client, world, cursor, who=who)
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", count)
+    return body, [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_document_changed_out_of_reach_is_still_nothing_new(client, world, quiet):
+    """A document published to another commune makes the first, cheap check say "maybe";
+    the exact one then answers "nothing for you", one statement more and no delta."""
+    _publish(client, world, symbol="14-TB/ĐU", title="Thông báo chỉ cho chi bộ A1")
+    body, reads = _reads_of_one_sync(client, world, quiet[2], who="member_b1")
+    assert body["documents"] == [] and body["full"] is False
+    assert len(reads) == 3, reads  # the caller, "anything at all?", "anything of yours?"
+    # Its audience still learns of it.
+    body, _ = _reads_of_one_sync(client, world, quiet[2], who="member_a1")
+    assert [d["symbol"] for d in body["documents"]] == ["14-TB/ĐU"]
