@@ -145,7 +145,8 @@ def _settled_stmt() -> Any:
     no removal at all. A superset of what `_quiet` asks, so "no" here is "no" there, and it
     needs no authorization (it names nothing): the caller learns only their own unread count.
     """
-    uid, since = bindparam("uid"), bindparam("since")
+    uid: Any = bindparam("uid")
+    since: Any = bindparam("since")  # typed by the columns it is compared with
     changed = or_(
         exists().where(col(User.id) == uid, col(User.updated_at) > since),
         exists().where(col(Document.updated_at) > since),
