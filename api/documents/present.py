@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Text, func, literal, null, select, union_all
+from sqlalchemy import Integer, Text, and_, func, literal, null, select, union_all
 from sqlmodel import Session, col
 
 from api.authz import Principal
@@ -216,28 +216,33 @@ def _links(session: Session, principal: Principal, doc_id: int) -> tuple[list[Do
     One statement of three columns each way: a link shows a symbol and a title, and a full
     row would carry the other documents' bodies (tens of kilobytes each) for nothing.
     """
-    replaces = (
-        select(literal(0).label("way"), col(Document.id), col(Document.symbol), col(Document.title),
-               col(Document.issued_on))
-        .join(DocumentReplacement, col(DocumentReplacement.replaced_id) == Document.id)
-        .where(col(DocumentReplacement.document_id) == doc_id, readable_clause(principal))
-    )  # fmt: skip
-    replaced_by = (
-        select(literal(1).label("way"), col(Document.id), col(Document.symbol), col(Document.title),
-               col(Document.issued_on))
-        .join(DocumentReplacement, col(DocumentReplacement.document_id) == Document.id)
-        .where(
+    readable = readable_clause(principal)
+
+    def way(tag: int, joined: Any, match: Any) -> Any:
+        return (
+            select(literal(tag).label("way"), col(Document.id), col(Document.symbol),
+                   col(Document.title), col(Document.issued_on))
+            .join(DocumentReplacement, joined == Document.id)
+            .where(match, readable)
+        )  # fmt: skip
+
+    replaces = way(
+        0, col(DocumentReplacement.replaced_id), col(DocumentReplacement.document_id) == doc_id
+    )
+    replaced_by = way(
+        1,
+        col(DocumentReplacement.document_id),
+        and_(
             col(DocumentReplacement.replaced_id) == doc_id,
             col(Document.status).in_([str(s) for s in READABLE_STATUSES]),
-            readable_clause(principal),
-        )
-    )  # fmt: skip
+        ),
+    )
     both = union_all(replaces, replaced_by).subquery()
     out: tuple[list[DocumentLink], list[DocumentLink]] = ([], [])
-    for way, link_id, symbol, title, _ in session.execute(
+    for tag, link_id, symbol, title, _ in session.execute(
         select(both).order_by(both.c.way, both.c.issued_on, both.c.id)
     ):
-        out[way].append(DocumentLink(id=link_id, symbol=symbol, title=title))
+        out[tag].append(DocumentLink(id=link_id, symbol=symbol, title=title))
     return out
 
 

@@ -140,12 +140,16 @@ def list_inbox(
     return items, next_cursor
 
 
+def unread_count_stmt(user_id: Any) -> Any:
+    """The count of a member's unread notifications (`user_id`: a value or a bound parameter)."""
+    return select(func.count()).where(
+        col(Notification.user_id) == user_id, col(Notification.read_at).is_(None)
+    )
+
+
 def unread_count(session: Session, principal: Principal) -> int:
     """How many of the caller's notifications are unread (the badge)."""
-    stmt = select(func.count()).where(
-        col(Notification.user_id) == principal.user_id, col(Notification.read_at).is_(None)
-    )
-    return int(session.execute(stmt).scalar_one())
+    return int(session.execute(unread_count_stmt(principal.user_id)).scalar_one())
 
 
 def _joined() -> Any:

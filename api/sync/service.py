@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, exists, func, or_
+from sqlalchemy import bindparam, exists, or_
 from sqlmodel import Session, col, select
 
 from api.assignments import queries as assignment_queries
@@ -142,7 +142,7 @@ def _settled_stmt() -> Any:
     """Has anything at all that could concern the caller changed after `:since`? With the
     unread count. One statement of the same shape for everybody, built once: no document
     changed anywhere, nothing of the caller's own (account, receipts, marks, tasks, inbox) and
-    no removal at all. A superset of what `_quiet` asks, so "no" here is "no" there, and it
+    no removal at all. A superset of what `_changed` asks, so "no" here is "no" there, and it
     needs no authorization (it names nothing): the caller learns only their own unread count.
     """
     uid: Any = bindparam("uid")
@@ -172,49 +172,36 @@ def _settled_stmt() -> Any:
         ),
         exists().where(col(SyncRemoval.removed_at) > since),
     )
-    unread = (
-        select(func.count())
-        .where(col(Notification.user_id) == uid, col(Notification.read_at).is_(None))
-        .scalar_subquery()
-    )
-    return select(changed, unread)
+    return select(changed, notifications.unread_count_stmt(uid).scalar_subquery())
 
 
-def _settled(session: Session, principal: Principal, since: dt.datetime) -> int | None:
-    """The unread count when nothing that could concern the caller changed, else None."""
+def _settled(session: Session, principal: Principal, since: dt.datetime) -> tuple[bool, int]:
+    """(whether anything that could concern the caller changed, their unread count)."""
     row = session.execute(_settled_stmt(), {"uid": principal.user_id, "since": since}).one()
-    return None if row[0] else int(row[1])
+    return bool(row[0]), int(row[1])
 
 
-def _quiet(session: Session, principal: Principal, since: dt.datetime) -> int | None:
-    """The unread count when nothing at all changed for the caller after `since`, else None.
-
-    The device's most frequent question ("anything new?") is usually answered "no": one
-    statement of EXISTS over the very statements the full answer runs, instead of six.
-    """
+def _changed(session: Session, principal: Principal, since: dt.datetime) -> bool:
+    """Whether anything the caller may see changed after `since`: one statement of EXISTS
+    over the very statements the full answer runs, instead of six."""
     moved = (
         select(col(User.id)).where(col(User.id) == principal.user_id, col(User.updated_at) > since)
     ).exists()
-    unread = (
-        select(func.count())
-        .where(col(Notification.user_id) == principal.user_id, col(Notification.read_at).is_(None))
-        .scalar_subquery()
+    return bool(
+        session.execute(
+            select(
+                or_(
+                    moved,
+                    _documents_stmt(principal, since).exists(),
+                    assignment_queries.mine_changed_stmt(principal, since).exists(),
+                    _inbox_stmt(principal, since).exists(),
+                    # Unfiltered by where the caller stood: after a rare removal each device
+                    # takes the full delta path once, which then tells it nothing not its own.
+                    _removals_stmt(principal, since).exists(),
+                )
+            )
+        ).scalar_one()
     )
-    row = session.execute(
-        select(
-            or_(
-                moved,
-                _documents_stmt(principal, since).exists(),
-                assignment_queries.mine_changed_stmt(principal, since).exists(),
-                _inbox_stmt(principal, since).exists(),
-                # Unfiltered by where the caller stood: after a rare removal each device
-                # takes the full delta path once, which then tells it nothing not its own.
-                _removals_stmt(principal, since).exists(),
-            ),
-            unread,
-        )
-    ).one()
-    return None if row[0] else int(row[1])
 
 
 def sync(session: Session, principal: Principal, cursor: str | None) -> SyncOut:
@@ -226,10 +213,10 @@ def sync(session: Session, principal: Principal, cursor: str | None) -> SyncOut:
     if since is not None:
         # Most answers are "nothing new": first the cheap question, then the exact one
         # (a document changed somewhere, maybe out of the caller's reach), then the delta.
-        unread = _settled(session, principal, since - OVERLAP)
-        if unread is None:
-            unread = _quiet(session, principal, since - OVERLAP)
-        if unread is not None:
+        changed, unread = _settled(session, principal, since - OVERLAP)
+        if changed:
+            changed = _changed(session, principal, since - OVERLAP)
+        if not changed:
             return SyncOut(
                 cursor=encode_cursor([as_of.isoformat()]),
                 full=False,

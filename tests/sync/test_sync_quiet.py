@@ -132,25 +132,6 @@ def test_a_member_moved_to_another_cell_starts_over(client, world, quiet):
     assert _sync(client, world, quiet[2])["full"] is True
 
 
-def test_the_quiet_answer_is_one_statement_after_the_caller(client, world, quiet):
-    from sqlalchemy import event
-
-    from api.db import get_engine
-
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(get_engine(), "before_cursor_execute", count)
-    try:
-        _sync(client, world, quiet[2])
-    finally:
-        event.remove(get_engine(), "before_cursor_execute", count)
-    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == 2, reads  # the caller (token, grants) and the quiet check
-
-
 def _reads_of_one_sync(client, world, cursor, who="member_a1"):  # type: ignore[no-untyped-def]
     from sqlalchemy import event
 
@@ -167,6 +148,11 @@ def _reads_of_one_sync(client, world, cursor, who="member_a1"):  # type: ignore[
     finally:
         event.remove(get_engine(), "before_cursor_execute", count)
     return body, [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_the_quiet_answer_is_one_statement_after_the_caller(client, world, quiet):
+    _, reads = _reads_of_one_sync(client, world, quiet[2])
+    assert len(reads) == 2, reads  # the caller (token, grants) and the quiet check
 
 
 def test_a_document_changed_out_of_reach_is_still_nothing_new(client, world, quiet):
