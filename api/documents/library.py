@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
 from api.authz import Principal
+from api.db import one_of
 from api.documents import search
 from api.documents.highlight import highlight, snippet
 from api.documents.models import (
@@ -50,21 +51,26 @@ class Result:
     corrected: bool = False
 
 
-def _filtered(principal: Principal, f: Filters, *, with_text: bool = False) -> Select[Document]:
-    # A list shows no body: a resolution's source, HTML and text run to tens of kilobytes
-    # each, and a page would read and decode them all. raiseload: touching one is a bug.
-    bodies = [col(Document.body_source), col(Document.body_html)]
-    if not with_text:  # search keeps the text for its snippets
-        bodies.append(col(Document.body_text))
-    stmt = (
-        select(Document)
-        .options(*(defer(c, raiseload=True) for c in bodies))  # type: ignore[arg-type]
-        .where(readable_clause(principal))
+# What a list item shows, as plain columns: a list shows no body (a resolution's source,
+# HTML and text run to tens of kilobytes each), and rows are not ORM objects, whose identity
+# map and instrumentation were the largest cost of a page after the SQL (py-spy).
+LIST_COLUMNS = tuple(
+    col(getattr(Document, name))
+    for name in (
+        "id", "kind", "symbol", "title", "summary", "issuer_id", "issued_on", "effective_on",
+        "topics", "status", "version", "published_at", "revised_at", "updated_at",
     )
+)  # fmt: skip
+
+
+def _filtered(principal: Principal, f: Filters, *, with_text: bool = False) -> Select[Any]:
+    # Search keeps the text for its snippets.
+    columns = (*LIST_COLUMNS, col(Document.body_text)) if with_text else LIST_COLUMNS
+    stmt = select(*columns).where(readable_clause(principal))
     if f.status:
         stmt = stmt.where(col(Document.status) == f.status)
     else:
-        stmt = stmt.where(col(Document.status).in_([str(s) for s in READABLE_STATUSES]))
+        stmt = stmt.where(one_of(col(Document.status), READABLE_STATUSES))
     if f.kind:
         stmt = stmt.where(col(Document.kind) == f.kind)
     if f.issuer_id is not None:
@@ -99,7 +105,7 @@ def _filtered(principal: Principal, f: Filters, *, with_text: bool = False) -> S
     return stmt
 
 
-def _present(session: Session, principal: Principal, docs: list[Document]) -> list[DocumentSummary]:
+def _present(session: Session, principal: Principal, docs: list[Any]) -> list[DocumentSummary]:
     ctx = load_context(session, principal, docs)
     return [summary(d, ctx) for d in docs]
 
@@ -124,7 +130,7 @@ def list_documents(
             )
         )
     stmt = stmt.order_by(col(Document.issued_on).desc(), col(Document.id).desc()).limit(limit + 1)
-    docs = list(session.execute(stmt).scalars())
+    docs = list(session.execute(stmt))
     next_cursor = None
     if len(docs) > limit:
         docs = docs[:limit]
@@ -134,7 +140,7 @@ def list_documents(
 
 def _ranked(
     session: Session, principal: Principal, f: Filters, query: search.Query, offset: int, limit: int
-) -> list[Document]:
+) -> list[Any]:
     hits = search.matches(session, query).subquery()
     stmt = (
         _filtered(principal, f, with_text=True)
@@ -143,7 +149,7 @@ def _ranked(
         .offset(offset)
         .limit(limit + 1)
     )
-    return list(session.execute(stmt).scalars())
+    return list(session.execute(stmt))
 
 
 def _search(

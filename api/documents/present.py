@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -15,7 +16,7 @@ from sqlalchemy import Integer, Text, and_, func, literal, null, select, union_a
 from sqlmodel import Session, col
 
 from api.authz import Principal
-from api.db import UTCDateTime
+from api.db import UTCDateTime, any_of, one_of
 from api.documents.models import (
     READABLE_STATUSES,
     Document,
@@ -47,7 +48,7 @@ def kind_label(kind: str) -> str:
     return t(f"document.kind.{kind}") if kind in KIND_CODES else kind
 
 
-def unit_brief(unit: OrgUnit) -> UnitBrief:
+def unit_brief(unit: Any) -> UnitBrief:
     """A unit's id, name, kind and Vietnamese level name."""
     return UnitBrief(id=unit.id, name=unit.name, kind=unit.kind, level=t(f"kind.{unit.kind}"))  # type: ignore[arg-type]
 
@@ -72,7 +73,7 @@ class Mark(NamedTuple):
 class CallerContext:
     """What the caller's view of a page of documents needs, loaded once."""
 
-    units: dict[int, OrgUnit] = field(default_factory=dict)
+    units: dict[int, Any] = field(default_factory=dict)  # rows: id, name, kind, path
     receipts: dict[int, list[Receipt]] = field(default_factory=lambda: defaultdict(list))
     marks: dict[int, Mark] = field(default_factory=dict)
     replaced: set[int] = field(default_factory=set)
@@ -90,7 +91,7 @@ def last_seen_column(principal: Principal) -> Any:
     )
 
 
-def load_context(session: Session, principal: Principal, docs: list[Document]) -> CallerContext:
+def load_context(session: Session, principal: Principal, docs: Sequence[Any]) -> CallerContext:
     """Issuers, the caller's receipts and marks, and replacements for a page of documents.
 
     Three statements for the whole page, whatever its size; each statement costs the request
@@ -102,11 +103,17 @@ def load_context(session: Session, principal: Principal, docs: list[Document]) -
     ids = [d.id for d in docs]
     issuer_ids = sorted({d.issuer_id for d in docs})
     # The caller's "last looked" time comes with the issuers (the same value on every row).
-    for unit, seen in session.execute(
-        select(OrgUnit, last_seen_column(principal)).where(col(OrgUnit.id).in_(issuer_ids))
-    ).all():
+    for unit in session.execute(
+        select(
+            col(OrgUnit.id),
+            col(OrgUnit.name),
+            col(OrgUnit.kind),
+            col(OrgUnit.path),
+            last_seen_column(principal).label("last_seen"),
+        ).where(any_of(col(OrgUnit.id), issuer_ids))
+    ):
         ctx.units[unit.id] = unit
-        ctx.last_seen = seen
+        ctx.last_seen = unit.last_seen
     # The caller's receipts (one per version read) and mark, in one statement: a tagged
     # union, the columns the other side lacks as typed NULLs.
     stamp = UTCDateTime(timezone=True)
@@ -121,7 +128,7 @@ def load_context(session: Session, principal: Principal, docs: list[Document]) -
         null().cast(Text).label("note"),
     ).where(
         col(DocumentReceipt.user_id) == principal.user_id,
-        col(DocumentReceipt.document_id).in_(ids),
+        any_of(col(DocumentReceipt.document_id), ids),
     )
     marks = select(
         literal(1), col(DocumentMark.document_id), null().cast(Integer), null().cast(stamp),
@@ -129,7 +136,7 @@ def load_context(session: Session, principal: Principal, docs: list[Document]) -
         col(DocumentMark.note),
     )  # fmt: skip
     marks = marks.where(
-        col(DocumentMark.user_id) == principal.user_id, col(DocumentMark.document_id).in_(ids)
+        col(DocumentMark.user_id) == principal.user_id, any_of(col(DocumentMark.document_id), ids)
     )
     for row in session.execute(union_all(receipts, marks)):
         if row.tag == 0:
@@ -143,8 +150,8 @@ def load_context(session: Session, principal: Principal, docs: list[Document]) -
             select(col(DocumentReplacement.replaced_id))
             .join(Document, col(Document.id) == DocumentReplacement.document_id)
             .where(
-                col(DocumentReplacement.replaced_id).in_(ids),
-                col(Document.status).in_([str(s) for s in READABLE_STATUSES]),
+                any_of(col(DocumentReplacement.replaced_id), ids),
+                one_of(col(Document.status), READABLE_STATUSES),
                 readable_clause(principal),
             )
         ).scalars()
@@ -152,7 +159,7 @@ def load_context(session: Session, principal: Principal, docs: list[Document]) -
     return ctx
 
 
-def receipt(doc: Document, ctx: CallerContext, *, with_note: bool = False) -> ReceiptPublic | None:
+def receipt(doc: Any, ctx: CallerContext, *, with_note: bool = False) -> ReceiptPublic | None:
     """The caller's receipt for the document's current version (None for drafts)."""
     if doc.status not in READABLE_STATUSES:
         return None
@@ -175,7 +182,7 @@ def receipt(doc: Document, ctx: CallerContext, *, with_note: bool = False) -> Re
     )
 
 
-def is_new(doc: Document, ctx: CallerContext, mine: ReceiptPublic | None) -> bool:
+def is_new(doc: Any, ctx: CallerContext, mine: ReceiptPublic | None) -> bool:
     """Published (or revised) since the caller last looked, and not opened since."""
     if doc.status != DocumentStatus.published or doc.revised_at is None:
         return False
@@ -184,8 +191,8 @@ def is_new(doc: Document, ctx: CallerContext, mine: ReceiptPublic | None) -> boo
     return ctx.last_seen is None or doc.revised_at > ctx.last_seen
 
 
-def summary(doc: Document, ctx: CallerContext) -> DocumentSummary:
-    """The document as an item of a list."""
+def summary(doc: Any, ctx: CallerContext) -> DocumentSummary:
+    """The document as an item of a list: a `Document`, or a row of `library.LIST_COLUMNS`."""
     mine = receipt(doc, ctx)
     return DocumentSummary(
         id=doc.id,  # type: ignore[arg-type]
@@ -234,7 +241,7 @@ def _links(session: Session, principal: Principal, doc_id: int) -> tuple[list[Do
         col(DocumentReplacement.document_id),
         and_(
             col(DocumentReplacement.replaced_id) == doc_id,
-            col(Document.status).in_([str(s) for s in READABLE_STATUSES]),
+            one_of(col(Document.status), READABLE_STATUSES),
         ),
     )
     both = union_all(replaces, replaced_by).subquery()

@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 
 from api.audit import service as audit
 from api.authz import FOLLOWERS, PUBLISHERS, Principal, in_any_subtree
-from api.db import utcnow
+from api.db import one_of, utcnow
 from api.documents import service as documents
 from api.documents.models import (
     READABLE_STATUSES,
@@ -77,7 +77,7 @@ def _check_documents(session: Session, principal: Principal, ids: list[int]) -> 
         session.execute(
             select(col(Document.id)).where(
                 col(Document.id).in_(wanted),
-                col(Document.status).in_([str(s) for s in READABLE_STATUSES]),
+                one_of(col(Document.status), READABLE_STATUSES),
                 readable_clause(principal),
             )
         ).scalars()
@@ -168,7 +168,7 @@ def _progress(
         .outerjoin(DocumentReceipt, acked)
         .where(
             col(StudySetItem.study_set_id).in_(set_ids),
-            col(Document.status).in_([str(s) for s in READABLE_STATUSES]),
+            one_of(col(Document.status), READABLE_STATUSES),
             readable_clause(principal),
         )
         .group_by(col(StudySetItem.study_set_id))

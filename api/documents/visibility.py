@@ -14,6 +14,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
 from api.authz import FOLLOWERS, PUBLISHERS, Principal, in_any_subtree
+from api.db import any_of, one_of
 from api.documents.models import READABLE_STATUSES, Document, DocumentAudience
 from api.errors import Forbidden, NotFound
 from api.files import service as files
@@ -35,7 +36,7 @@ def anchor_unit_ids(principal: Principal) -> list[int]:
 
 def readable_clause(principal: Principal) -> ColumnElement[bool]:
     """SQL filter on `Document` for what the caller may read (one indexed query)."""
-    readable = col(Document.status).in_([str(s) for s in READABLE_STATUSES])
+    readable = one_of(col(Document.status), READABLE_STATUSES)
     clauses: list[ColumnElement[bool]] = []
     ids = anchor_unit_ids(principal)
     if ids:
@@ -43,7 +44,7 @@ def readable_clause(principal: Principal) -> ColumnElement[bool]:
             select(col(DocumentAudience.document_id))
             .where(
                 col(DocumentAudience.document_id) == Document.id,
-                col(DocumentAudience.unit_id).in_(ids),
+                any_of(col(DocumentAudience.unit_id), ids),
             )
             .exists()
         )

@@ -1,0 +1,87 @@
+"""The connection pool survives a server that dropped its connections, and id lists are
+one bound array on PostgreSQL (api/db.py)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import exc, select, text
+from sqlmodel import col
+
+from api import db
+from api.org.models import OrgUnit
+
+
+def _on_postgresql() -> None:
+    if db.get_engine().dialect.name != "postgresql":
+        pytest.skip("SQLite is a file: there is no server to drop a pooled connection")
+
+
+def _kill(pid: int) -> None:
+    with db.get_side_engine().connect() as admin:
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.commit()
+
+
+def _backend_pid(engine: object) -> int:
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_before_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _on_postgresql()
+    engine = db.make_engine(db.get_settings().resolved_database_url)
+    try:
+        first = _backend_pid(engine)
+        _kill(first)  # a restarted server, a NAT that forgot the connection
+        monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)  # it has sat idle long enough
+        # The request that takes the dead connection from the pool still succeeds.
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
+
+
+def test_a_busy_pool_skips_the_ping_and_recovers_after_one_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _on_postgresql()
+    monkeypatch.setattr(db, "IDLE_PING_SECONDS", 3600.0)  # never idle long enough
+    engine = db.make_engine(db.get_settings().resolved_database_url)
+    try:
+        first = _backend_pid(engine)
+        _kill(first)
+        # No ping: the statement meets the dead connection (the price of skipping it)…
+        with pytest.raises(exc.OperationalError):
+            _backend_pid(engine)
+        # …and the pool has thrown it away, so the next request gets a live one.
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
+
+
+def test_an_id_list_is_one_statement_whatever_its_length(world: object) -> None:
+    from sqlmodel import Session
+
+    engine = db.get_engine()
+    with Session(engine) as s:
+        ids = sorted(s.execute(select(col(OrgUnit.id))).scalars())
+        assert len(ids) >= 3
+
+        def found(wanted: list[int]) -> list[int]:
+            stmt = select(col(OrgUnit.id)).where(db.any_of(col(OrgUnit.id), wanted))
+            return sorted(s.execute(stmt).scalars())
+
+        assert found(ids[:2]) == ids[:2]
+        assert found(ids) == ids
+        assert found([]) == []
+        assert found([ids[0], 10**12]) == [ids[0]]
+
+    def sql(n: int) -> str:
+        stmt = select(col(OrgUnit.id)).where(db.any_of(col(OrgUnit.id), range(n)))
+        return str(stmt.compile(engine))
+
+    if engine.dialect.name == "postgresql":
+        # The same text for 2 ids and 50: compiled once, one prepared statement.
+        assert sql(2) == sql(50)
+        assert "ANY" in sql(2)
