@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from api.assignments.models import Assignment, AssignmentRecord
 from api.assignments.states import OPEN, StateConflict
 from api.authz import LEADERS, Principal
+from api.db import any_of
 from api.errors import FieldError, Forbidden, NotFound
 from api.members.models import User
 from api.org.models import OrgUnit, RoleGrant
@@ -165,5 +166,5 @@ def names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(user_ids))
     if not ids:
         return {}
-    rows = session.exec(select(User.id, User.full_name).where(col(User.id).in_(ids)))
+    rows = session.exec(select(User.id, User.full_name).where(any_of(col(User.id), ids)))
     return {int(i): n for i, n in rows if i is not None}

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 from api.assignments.models import AssignmentDocument
 from api.assignments.schemas import DocumentLink
 from api.authz import Principal
+from api.db import any_of
 from api.documents.models import Document
 from api.documents.visibility import readable_clause
 from api.errors import FieldError, NotFound
@@ -63,7 +64,7 @@ def links_of(
         return {}
     rows = session.exec(
         select(AssignmentDocument.assignment_id, AssignmentDocument.document_id)
-        .where(col(AssignmentDocument.assignment_id).in_(list(assignment_ids)))
+        .where(any_of(col(AssignmentDocument.assignment_id), assignment_ids))
         .order_by(col(AssignmentDocument.assignment_id), col(AssignmentDocument.position))
     ).all()
     doc_ids = sorted({int(d) for _, d in rows})
@@ -71,7 +72,7 @@ def links_of(
     if doc_ids:
         readable = session.exec(
             select(Document.id, Document.symbol, Document.title).where(
-                col(Document.id).in_(doc_ids), readable_clause(principal)
+                any_of(col(Document.id), doc_ids), readable_clause(principal)
             )
         )
         details = {int(i): (sym, title) for i, sym, title in readable if i is not None}

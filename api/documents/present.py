@@ -91,7 +91,9 @@ def last_seen_column(principal: Principal) -> Any:
     )
 
 
-def load_context(session: Session, principal: Principal, docs: Sequence[Any]) -> CallerContext:
+def load_context(
+    session: Session, principal: Principal, docs: Sequence[Any], *, replaced: bool = True
+) -> CallerContext:
     """Issuers, the caller's receipts and marks, and replacements for a page of documents.
 
     Three statements for the whole page, whatever its size; each statement costs the request
@@ -145,6 +147,8 @@ def load_context(session: Session, principal: Principal, docs: Sequence[Any]) ->
             )
         else:
             ctx.marks[row.document_id] = Mark(row.bookmarked_at, row.note)
+    if not replaced:  # the caller learns it another way (one document's links)
+        return ctx
     ctx.replaced = set(
         session.execute(
             select(col(DocumentReplacement.replaced_id))
@@ -255,9 +259,12 @@ def _links(session: Session, principal: Principal, doc_id: int) -> tuple[list[Do
 
 def detail(session: Session, principal: Principal, doc: Document) -> DocumentPublic:
     """One document with its body, links, attachments and the caller's own receipt."""
-    ctx = load_context(session, principal, [doc])
+    # Whether it is replaced is whether a readable document replaces it: its links say so.
+    ctx = load_context(session, principal, [doc], replaced=False)
     manage = can_manage(principal, ctx.units[doc.issuer_id])
     replaces, replaced_by = _links(session, principal, doc.id)  # type: ignore[arg-type]
+    if replaced_by:
+        ctx.replaced.add(doc.id)  # type: ignore[arg-type]
     audience = None
     if manage:
         audience = sorted(

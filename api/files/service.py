@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from api.audit import service as audit
 from api.authz import Principal
 from api.config import get_settings
-from api.db import utcnow
+from api.db import any_of, utcnow
 from api.errors import FieldError, NotFound, PayloadTooLarge, UnsupportedMediaType
 from api.files.models import Attachment, AttachmentPublic
 from api.files.sniff import EXTENSIONS, NotAllowed, detect
@@ -168,7 +168,8 @@ def owned_by_many(session: Session, owner_kind: str, owner_ids: list[int]) -> li
         session.execute(
             select(Attachment)
             .where(
-                col(Attachment.owner_kind) == owner_kind, col(Attachment.owner_id).in_(owner_ids)
+                col(Attachment.owner_kind) == owner_kind,
+                any_of(col(Attachment.owner_id), owner_ids),
             )
             .order_by(col(Attachment.id))
         ).scalars()
