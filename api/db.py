@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import AsyncIterator, Iterable
 from contextvars import ContextVar
 from functools import lru_cache
@@ -12,7 +11,6 @@ from typing import Any
 import anyio
 from sqlalchemy import BigInteger, Integer, String, any_, bindparam, event, literal
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.types import ARRAY, DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
@@ -118,33 +116,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-# A pooled connection that sat unused this long is pinged before it is handed out (a restarted
-# or failed-over server, a NAT that dropped it). A busy pool skips the round trip: with
-# `pool_pre_ping` every request paid one more statement's worth of latency and server CPU.
-# A connection that breaks while in use raises a disconnect error, and SQLAlchemy then
-# invalidates every connection of the pool that is older, so few requests see it.
-IDLE_PING_SECONDS = 5.0
-
-
-def _ping_when_idle(engine: Engine) -> None:
-    @event.listens_for(engine, "checkin")
-    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        since = record.info.pop("idle_since", None)
-        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
-            return
-        try:
-            cur = dbapi_conn.cursor()
-            cur.execute("SELECT 1")
-            cur.close()
-            dbapi_conn.rollback()
-        except Exception as exc:  # the pool retries with a new connection
-            raise DisconnectionError() from exc
-
-
 def make_engine(url: str) -> Engine:
     """An engine for the URL with the settings each database needs."""
     if url.startswith("sqlite"):
@@ -167,9 +138,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     settings = get_settings()
-    engine = create_engine(url, pool_size=settings.db_pool_size, max_overflow=10)
-    _ping_when_idle(engine)
-    return engine
+    return create_engine(url, pool_size=settings.db_pool_size, max_overflow=10, pool_pre_ping=True)
 
 
 @lru_cache
@@ -194,9 +163,7 @@ def get_side_engine() -> Engine:
         return make_engine(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, pool_size=4, max_overflow=4)
-    _ping_when_idle(engine)
-    return engine
+    return create_engine(url, pool_size=4, max_overflow=4, pool_pre_ping=True)
 
 
 def side_session() -> Session:
