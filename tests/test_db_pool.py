@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select, text
-from sqlmodel import col
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
 
 from api import db
 from api.org.models import OrgUnit
@@ -22,8 +23,8 @@ def _kill(pid: int) -> None:
         admin.commit()
 
 
-def _backend_pid(engine: object) -> int:
-    with engine.connect() as conn:  # type: ignore[attr-defined]
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as conn:
         return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
@@ -40,8 +41,7 @@ def test_a_pooled_connection_the_server_dropped_is_replaced_before_use() -> None
 
 
 def test_an_id_list_is_one_statement_whatever_its_length(world: object) -> None:
-    from sqlmodel import Session
-
+    # `world` for its units: something to look up.
     engine = db.get_engine()
     with Session(engine) as s:
         ids = sorted(s.execute(select(col(OrgUnit.id))).scalars())

@@ -96,8 +96,8 @@ def load_context(
 ) -> CallerContext:
     """Issuers, the caller's receipts and marks, and replacements for a page of documents.
 
-    Three statements for the whole page, whatever its size; each statement costs the request
-    about a millisecond of Python (bench/request_cost.py), so they are few.
+    Three statements for the whole page, whatever its size (two when `replaced` is False):
+    each one costs the request a round trip and its Python (bench/request_cost.py).
     """
     ctx = CallerContext()
     if not docs:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 
 from api.audit import service as audit
 from api.authz import FOLLOWERS, PUBLISHERS, Principal, in_any_subtree
-from api.db import one_of, utcnow
+from api.db import any_of, one_of, utcnow
 from api.documents import service as documents
 from api.documents.models import (
     READABLE_STATUSES,
@@ -36,7 +36,9 @@ from api.text import format_vn_percent
 
 def visible_clause(principal: Principal) -> ColumnElement[bool]:
     """Sets issued above the caller's cell or units, or in a subtree they follow or publish for."""
-    clauses: list[ColumnElement[bool]] = [col(StudySet.issuer_id).in_(anchor_unit_ids(principal))]
+    clauses: list[ColumnElement[bool]] = [
+        any_of(col(StudySet.issuer_id), anchor_unit_ids(principal))
+    ]
     paths = principal.role_paths(FOLLOWERS | PUBLISHERS)
     if paths:
         clauses.append(
@@ -76,7 +78,7 @@ def _check_documents(session: Session, principal: Principal, ids: list[int]) -> 
     found = set(
         session.execute(
             select(col(Document.id)).where(
-                col(Document.id).in_(wanted),
+                any_of(col(Document.id), wanted),
                 one_of(col(Document.status), READABLE_STATUSES),
                 readable_clause(principal),
             )
@@ -167,7 +169,7 @@ def _progress(
         .join(Document, col(Document.id) == StudySetItem.document_id)
         .outerjoin(DocumentReceipt, acked)
         .where(
-            col(StudySetItem.study_set_id).in_(set_ids),
+            any_of(col(StudySetItem.study_set_id), set_ids),
             one_of(col(Document.status), READABLE_STATUSES),
             readable_clause(principal),
         )
@@ -215,7 +217,7 @@ def list_sets(
     units = {
         u.id: u
         for u in session.execute(
-            select(OrgUnit).where(col(OrgUnit.id).in_({s.issuer_id for s in sets}))
+            select(OrgUnit).where(any_of(col(OrgUnit.id), {s.issuer_id for s in sets}))
         ).scalars()
     }
     progress = _progress(session, principal, [s.id for s in sets])  # type: ignore[misc]
