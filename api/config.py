@@ -27,6 +27,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     database_url: str = ""  # empty: SQLite file under data_dir
     db_pool_size: int = 10
+    # Requests that may hold a database connection at once, per process; the rest wait in
+    # the event loop. At most the pool's size, so a connection is always there for them.
+    db_admitted_requests: int = 10
+    db_pool_overflow: int = 10
+    db_pool_timeout_seconds: float = 30.0
+    # Worker threads per API process (AnyIO's default is 40). Fewer threads contend less for
+    # the GIL: 8 served 30-65 % more member reads than 40 (bench/endpoints.py, docs/decisions.md).
+    worker_threads: int = 8
 
     # Sessions
     access_token_ttl_seconds: int = 15 * 60

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import anyio
+import anyio.to_thread
 from sqlalchemy import BigInteger, Integer, String, any_, bindparam, event, literal
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
@@ -119,8 +122,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for the URL with the settings each database needs."""
     if url.startswith("sqlite"):
+        settings = get_settings()
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=10
+            url,
+            connect_args={"check_same_thread": False, "timeout": 10},
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_pool_overflow,
+            pool_timeout=settings.db_pool_timeout_seconds,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # SQLite's driver opens transactions lazily; BEGIN IMMEDIATE avoids upgrade deadlocks.
@@ -138,7 +146,13 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     settings = get_settings()
-    return create_engine(url, pool_size=settings.db_pool_size, max_overflow=10, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_overflow,
+        pool_pre_ping=True,
+        pool_timeout=settings.db_pool_timeout_seconds,
+    )
 
 
 @lru_cache
@@ -171,7 +185,8 @@ def side_session() -> Session:
     return Session(get_side_engine(), expire_on_commit=False)
 
 
-def _finish(session: Session, exc: BaseException | None) -> None:
+def finish_session(session: Session, exc: BaseException | None) -> None:
+    """Commit when the work succeeded (or its error keeps its changes), else roll back; close."""
     from api.errors import AppError
 
     try:
@@ -183,19 +198,51 @@ def _finish(session: Session, exc: BaseException | None) -> None:
         session.close()
 
 
+_admission: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
+
+
+def admission() -> asyncio.Semaphore:
+    """The per-process gate a request passes before it may hold a pooled connection.
+
+    A request's session keeps its connection from its first statement to its commit, and
+    between those it waits for worker threads (the caller's look-up, the handler and the
+    commit are separate thread-pool calls). When more requests hold connections than the
+    pool has, threads block in the pool waiting for connections held by requests that wait
+    for those very threads: the process stalls until the pool times out (seen with 8
+    threads under bench/endpoints.py, py-spy dump: every thread in `QueuePool._do_get`).
+    Waiting here, in the event loop and before any connection is taken, cannot deadlock.
+    One per event loop (the test client makes a loop per client).
+    """
+    loop = asyncio.get_running_loop()
+    gate = _admission.get(loop)
+    if gate is None:
+        s = get_settings()
+        gate = _admission[loop] = asyncio.Semaphore(
+            max(1, min(s.db_admitted_requests, s.db_pool_size))
+        )
+    return gate
+
+
+def configure_worker_threads() -> None:
+    """Size the worker thread pool of this event loop (call from the app's lifespan)."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().worker_threads
+
+
 async def get_session() -> AsyncIterator[Session]:
     """One session per request: commits once when the handler succeeds, else rolls back.
 
     Async so that opening it costs no thread-pool hop (a Session connects lazily, on its
     first statement, in the handler's thread); the commit, which does I/O, runs in the pool.
+    Admitted first (see `admission`).
     """
-    session = new_session()
-    try:
-        yield session
-    except BaseException as exc:
-        # Shielded: a cancelled request (the client went away) must still roll back and
-        # give its connection back to the pool.
-        with anyio.CancelScope(shield=True):
-            await run_in_threadpool(_finish, session, exc)
-        raise
-    await run_in_threadpool(_finish, session, None)
+    async with admission():
+        session = new_session()
+        try:
+            yield session
+        except BaseException as exc:
+            # Shielded: a cancelled request (the client went away) must still roll back and
+            # give its connection back to the pool.
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(finish_session, session, exc)
+            raise
+        await run_in_threadpool(finish_session, session, None)

@@ -64,3 +64,47 @@ def test_an_id_list_is_one_statement_whatever_its_length(world: object) -> None:
         # The same text for 2 ids and 50: compiled once, one prepared statement.
         assert sql(2) == sql(50)
         assert "ANY" in sql(2)
+
+
+def test_more_requests_than_connections_all_answer(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Three times more callers than pooled connections, on routes that take several worker
+    # threads each (the caller, the handler, the commit): a surge of members opening the app
+    # at once. Each is answered; none waits for the pool to time out.
+    import asyncio
+    import time
+
+    import httpx
+
+    from api.config import get_settings
+    from api.main import create_app
+
+    s = get_settings()
+    for name, value in {
+        "db_pool_size": 3,
+        "db_pool_overflow": 0,
+        "db_admitted_requests": 3,
+        "db_pool_timeout_seconds": 3.0,
+        "worker_threads": 2,
+    }.items():
+        monkeypatch.setattr(s, name, value)
+    db.get_engine.cache_clear()
+    app = create_app()
+    headers = world.h("member_a1")
+
+    async def surge() -> list[int]:
+        db.configure_worker_threads()  # what the app's lifespan does
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            urls = ["/api/v1/me", "/api/v1/me/notification-preferences"] * 5
+            answers = await asyncio.gather(*(client.get(u, headers=headers) for u in urls))
+        return [r.status_code for r in answers]
+
+    try:
+        started = time.monotonic()
+        statuses = asyncio.run(surge())
+        elapsed = time.monotonic() - started
+    finally:
+        db.get_engine().dispose()
+        db.get_engine.cache_clear()
+    assert statuses == [200] * 10
+    assert elapsed < 3.0, f"{elapsed:.1f} s: requests waited for the pool to time out"

@@ -37,7 +37,7 @@ from api.assignments.schemas import (
 from api.assignments.states import State
 from api.authz import Principal
 from api.db import utcnow
-from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep
+from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep, in_one_thread
 from api.errors import FieldError, ValidationFailed
 from api.members.models import User
 from api.pagination import Page
@@ -63,9 +63,10 @@ def create_assignment(
 
 
 @router.get("/assignments", response_model=Page[AssignmentPublic])
+@in_one_thread
 def list_assignments(
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    session: Session,
+    principal: Principal,
     limit: LimitDep,
     cursor: CursorQuery = None,
     scope: Literal["mine", "cell"] = "mine",

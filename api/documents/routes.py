@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile
+from sqlmodel import Session
 
-from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep
+from api.authz import Principal
+from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep, in_one_thread
 from api.documents import (
     library,
     personal,  # noqa: F401  (registers its privacy export and erasure)
@@ -33,7 +35,7 @@ from api.documents.visibility import managed_document, readable_document
 from api.errors import NotFound
 from api.files import service as files
 from api.files.models import Attachment, AttachmentPublic
-from api.ops.limits import limit, searching
+from api.ops.limits import limit, limit_check, searching
 from api.org.models import KIND_PATTERN
 from api.pagination import Page
 from api.types import MAX_ID, IdPath
@@ -47,14 +49,11 @@ class LibraryPage(Page[DocumentSummary]):
     corrected: bool = False
 
 
-@router.get(
-    "/documents",
-    response_model=LibraryPage,
-    dependencies=[limit("search", when=searching)],  # rate limit: searches only
-)
+@router.get("/documents", response_model=LibraryPage)
+@in_one_thread(before=[limit_check("search", when=searching)])  # rate limit: searches only
 def list_documents(
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    session: Session,
+    principal: Principal,
     limit: LimitDep,
     cursor: CursorQuery = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -98,9 +97,8 @@ def library_seen(session: SessionDep, principal: CurrentPrincipal) -> LibrarySee
 
 
 @router.get("/documents/{document_id}", response_model=DocumentPublic)
-def get_document(
-    session: SessionDep, principal: CurrentPrincipal, document_id: IdPath
-) -> DocumentPublic:
+@in_one_thread
+def get_document(session: Session, principal: Principal, document_id: IdPath) -> DocumentPublic:
     """The document with its body, attachments and the caller's own receipt."""
     return detail(session, principal, readable_document(session, principal, document_id))
 

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Query, Request, Response
 from pydantic import BaseModel
+from sqlmodel import Session
 
-from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep
+from api.authz import Principal
+from api.deps import CurrentPrincipal, CursorQuery, LimitDep, SessionDep, in_one_thread
 from api.notifications import (
     devices,
     personal,  # noqa: F401  (registers its privacy export and erasure)
@@ -30,11 +32,13 @@ from api.types import IdPath
 
 @asynccontextmanager
 async def _engine_lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-    """Embedded shape: the workers and scheduler live with the API process."""
+    """Sizes the worker threads; in the embedded shape the task engine lives here too."""
     import anyio
 
+    from api.db import configure_worker_threads
     from api.notifications import engine
 
+    configure_worker_threads()
     started = await anyio.to_thread.run_sync(engine.start)
     try:
         yield {}
@@ -57,9 +61,10 @@ class ReadAllOut(BaseModel):
 
 
 @router.get("/notifications", response_model=Page[NotificationOut])
+@in_one_thread
 def list_notifications(
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    session: Session,
+    principal: Principal,
     limit: LimitDep,
     cursor: CursorQuery = None,
     unread: bool = False,
@@ -73,7 +78,8 @@ def list_notifications(
 
 
 @router.get("/notifications/unread-count", response_model=UnreadCount)
-def unread_count(session: SessionDep, principal: CurrentPrincipal) -> UnreadCount:
+@in_one_thread
+def unread_count(session: Session, principal: Principal) -> UnreadCount:
     """The badge: how many notifications the caller has not read."""
     return UnreadCount(count=service.unread_count(session, principal))
 

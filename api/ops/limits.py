@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlmodel import Session
 
 from api import context
 from api.authz import Principal
@@ -46,11 +47,28 @@ def limit(
     counting to some calls of the route (e.g. the library only when it searches).
     """
 
+    check = limit_check(name, per_minute, per_address=per_address, when=when)
+
     def dependency(
         request: Request,
         principal: Annotated[Principal | None, Depends(optional_principal)],
         session: SessionDep,
     ) -> None:
+        check(request, session, principal)
+
+    return Depends(dependency)
+
+
+def limit_check(
+    name: str,
+    per_minute: int | None = None,
+    *,
+    per_address: int | None = None,
+    when: Callable[[Request], bool] | None = None,
+) -> Callable[[Request, Session, Principal | None], None]:
+    """The check behind `limit`, as a plain function (for `in_one_thread(before=...)`)."""
+
+    def check(request: Request, session: Session, principal: Principal | None) -> None:
         if when is not None and not when(request):
             return
         account, address = _numbers(name, per_minute, per_address)
@@ -85,7 +103,7 @@ def limit(
             exc.detail_key = "problem.rate_limited.route.detail"
             raise exc
 
-    return Depends(dependency)
+    return check
 
 
 def searching(request: Request) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlmodel import Session
 
-from api.deps import CurrentPrincipal, SessionDep
+from api.authz import Principal
+from api.deps import in_one_thread
 from api.sync import service
 from api.sync.service import SyncOut
 
@@ -14,9 +16,10 @@ router = APIRouter(tags=["sync"])
 
 
 @router.get("/sync", response_model=SyncOut)
+@in_one_thread
 def sync(
-    session: SessionDep,
-    principal: CurrentPrincipal,
+    session: Session,
+    principal: Principal,
     since: Annotated[str | None, Query(max_length=200)] = None,
 ) -> SyncOut:
     """Everything that changed for the caller since the cursor, and the next cursor."""
