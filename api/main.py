@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from api.assignments.routes import router as assignments_router
@@ -9,6 +12,7 @@ from api.audit.routes import router as audit_router
 from api.auth.routes import router as auth_router
 from api.config import get_settings
 from api.dashboards.routes import router as dashboards_router
+from api.db import configure_worker_threads
 from api.documents.routes import router as documents_router
 from api.errors import install_error_handlers
 from api.files.routes import router as files_router
@@ -28,6 +32,13 @@ from api.sync.routes import router as sync_router
 API_PREFIX = "/api/v1"
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Per process: size the worker threads (routers add their own lifespans to this one)."""
+    configure_worker_threads()
+    yield
+
+
 def create_app() -> FastAPI:
     """The whole service: API under /api/v1, health outside it, the PWA at /."""
     settings = get_settings()
@@ -39,6 +50,7 @@ def create_app() -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json" if docs else None,
         docs_url=f"{API_PREFIX}/docs" if docs else None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     install_error_handlers(app)
     for router in (

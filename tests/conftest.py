@@ -256,6 +256,21 @@ def _password_hash() -> str:
     return _HASH[0]
 
 
+def member_with_temporary_password(client, world: World, card: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Commune A's admin adds a member to cell A1 with a password they must change first."""
+    r = client.post(
+        "/api/v1/members",
+        headers=world.h("admin_a"),
+        json={
+            "full_name": "Đỗ Thị Hằng",
+            "party_card_number": card,
+            "cell_id": world.units["A1"],
+            "password": password,
+        },
+    )
+    assert r.status_code == 201, r.text
+
+
 @pytest.fixture
 def world(client) -> World:  # type: ignore[no-untyped-def]
     return build_world()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, member_with_temporary_password
 from tests.documents.factory import make_document
 
 API = "/api/v1"
@@ -35,17 +35,7 @@ def test_a_hot_read_needs_a_caller_with_a_password_of_their_own(client, world, u
     assert anonymous.headers["www-authenticate"] == "Bearer"
     assert anonymous.json()["type"] == "/problems/unauthorized"
 
-    r = client.post(
-        f"{API}/members",
-        headers=world.h("admin_a"),
-        json={
-            "full_name": "Đỗ Thị Hằng",
-            "party_card_number": "77700002",
-            "cell_id": world.units["A1"],
-            "password": "Tạm thời 2025 xyz",
-        },
-    )
-    assert r.status_code == 201, r.text
+    member_with_temporary_password(client, world, "77700002", "Tạm thời 2025 xyz")
     temporary = client.post(
         f"{API}/auth/token", data={"username": "77700002", "password": "Tạm thời 2025 xyz"}
     ).json()["access_token"]

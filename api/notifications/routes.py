@@ -32,13 +32,11 @@ from api.types import IdPath
 
 @asynccontextmanager
 async def _engine_lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-    """Sizes the worker threads; in the embedded shape the task engine lives here too."""
+    """Embedded shape: the workers and scheduler live with the API process."""
     import anyio
 
-    from api.db import configure_worker_threads
     from api.notifications import engine
 
-    configure_worker_threads()
     started = await anyio.to_thread.run_sync(engine.start)
     try:
         yield {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, member_with_temporary_password
 
 
 def _token(client, username, password=PASSWORD, **kw):
@@ -190,18 +190,7 @@ def test_password_policy_answers_in_vietnamese(client, world):
 
 
 def test_temporary_password_must_be_changed_first(client, world):
-    admin = world.h("admin_a")
-    r = client.post(
-        "/api/v1/members",
-        headers=admin,
-        json={
-            "full_name": "Đỗ Thị Hằng",
-            "party_card_number": "77700001",
-            "cell_id": world.units["A1"],
-            "password": "Tạm thời 2025 xyz",
-        },
-    )
-    assert r.status_code == 201, r.text
+    member_with_temporary_password(client, world, "77700001", "Tạm thời 2025 xyz")
     tok = _token(client, "77700001", "Tạm thời 2025 xyz").json()["access_token"]
     h = {"Authorization": f"Bearer {tok}"}
     me = client.get("/api/v1/me", headers=h)
