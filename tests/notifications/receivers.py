@@ -69,6 +69,9 @@ class QuietServer(ThreadingHTTPServer):
     """A killed sender resets its connections: that is expected here, not worth a trace."""
 
     daemon_threads = True
+    # firebase-admin's send_each opens up to 500 connections at once; the default listen
+    # backlog of 5 makes the kernel reset some of them when the machine is busy.
+    request_queue_size = 1024
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass
@@ -185,8 +188,7 @@ class FcmServer:
         self.sent: list[dict[str, Any]] = []
         self.script: dict[str, list[str]] = {}  # token → ["UNREGISTERED", "QUOTA_EXCEEDED", …]
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", 0), self._handler())
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -108,6 +108,28 @@ function isSearchCopy(url) {
   return u.pathname === "/api/v1/documents" && `/documents${u.search}` !== LISTS.documents;
 }
 
+function isLibraryCopy(url) {
+  return new URL(url).pathname === "/api/v1/documents";
+}
+
+// The kept first page is fetched again by warmUp, but on a weak network that answer may come
+// late or never: take the removed titles out of the copy now, so offline never shows them.
+async function scrubList(cache, request, gone) {
+  const response = await cache.match(request);
+  if (!response) return;
+  let page;
+  try {
+    page = await response.clone().json();
+  } catch {
+    return;
+  }
+  if (!Array.isArray(page.items) || !page.items.some((d) => gone.has(d.id))) return;
+  page.items = page.items.filter((d) => !gone.has(d.id));
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  await cache.put(request, new Response(JSON.stringify(page), { status: 200, headers }));
+}
+
 /**
  * Drop every copy of documents the member may no longer read: cached answers, the saved
  * copy with its attachments, local marks. Queued writes stay: the server refuses them and
@@ -120,6 +142,7 @@ async function forget(ids) {
     const cache = await caches.open(name);
     for (const request of await cache.keys()) {
       if (gone.has(documentId(request.url)) || isSearchCopy(request.url)) await cache.delete(request);
+      else if (isLibraryCopy(request.url)) await scrubList(cache, request, gone);
     }
   }
   // Attachments live under /attachments/, so only the saved entry knows which are its own.
