@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import anyio
@@ -20,6 +20,8 @@ from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
 
 from api.config import get_settings
+
+T = TypeVar("T")
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {
@@ -93,10 +95,37 @@ def any_of(column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
     return column.in_(values)  # type: ignore[no-any-return]
 
 
+def prebuilt(build: Callable[[], T]) -> Callable[[], T]:
+    """A statement built once per database kind and reused: its values are bound parameters
+    given at execution. Building and hashing a statement per request cost hot reads more
+    than running it (bench/request_cost.py --count-calls)."""
+
+    @lru_cache(maxsize=4)
+    def for_dialect(_dialect: str) -> T:
+        return build()
+
+    return lambda: for_dialect(get_engine().dialect.name)
+
+
+def any_of_param(column: Any, name: str) -> ColumnElement[bool]:
+    """`column IN :name`, the id list bound at execution: for a statement built once and run
+    many times (building and hashing a statement per request costs more than running it)."""
+    if get_engine().dialect.name == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(BigInteger)))  # type: ignore[no-any-return]
+    return column.in_(bindparam(name, expanding=True))  # type: ignore[no-any-return]
+
+
 def one_of(column: Any, values: Iterable[str]) -> ColumnElement[bool]:
     """`column IN ('a', 'b')` for a fixed set of values (statuses, states): plain parameters,
     not an expanding one, so nothing is rendered per execution."""
-    return column.in_([literal(str(v)) for v in values])  # type: ignore[no-any-return]
+    return _one_of(column, tuple(str(v) for v in values))
+
+
+# Built once per column and set: a clause is immutable, so every statement may share it, and
+# building it (a literal per value) cost a library page as much as one of its statements.
+@lru_cache(maxsize=256)
+def _one_of(column: Any, values: tuple[str, ...]) -> ColumnElement[bool]:
+    return column.in_([literal(v) for v in values])  # type: ignore[no-any-return]
 
 
 # Tables that migrations create by hand and no model describes: SQLite FTS5 indexes

@@ -9,18 +9,21 @@ through the same stack, measured in the same run.
     .venv/bin/python bench/request_cost.py                        # PostgreSQL city (sotay_bench)
     .venv/bin/python bench/request_cost.py --shape sqlite --data-dir DIR   # a loaded SQLite
 
-Prints a table (CPU ms, wall p50/p95/p99, statements, CPU ratio floor ÷ endpoint) and JSON.
+Prints a table (CPU ms: mean and median; wall p50/p95/p99; statements; CPU ratio floor ÷
+endpoint; with --count-calls, Python calls per request) and JSON.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import random
 import statistics
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -71,6 +74,11 @@ def urls_for(s: Any, rng: random.Random, members: int) -> tuple[dict[str, list[t
     return out, list(tokens.values())
 
 
+def _value(counter: Any) -> int:
+    """How far an itertools.count has gone, without moving it."""
+    return int(repr(counter)[6:-1])
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     from fastapi.testclient import TestClient
     from sqlalchemy import event
@@ -88,6 +96,16 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         statements[0] += 1
 
     event.listen(get_engine(), "before_cursor_execute", count)
+    calls = itertools.count()
+    if args.count_calls:
+        # Function calls in every thread (the app's worker threads are made later, so they
+        # inherit it): the same for the same code whatever the machine's neighbours do.
+        def on_event(_frame: Any, event: str, _arg: Any, tick: Any = calls.__next__) -> None:
+            if event in ("call", "c_call"):
+                tick()
+
+        threading.setprofile(on_event)
+        sys.setprofile(on_event)
     rng = random.Random(args.seed)
     with new_session() as s:
         plan, _ = urls_for(s, rng, args.members)
@@ -107,21 +125,30 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             for tok, url in targets[:5]:  # warm-up: statement caches, pools
                 call(tok, url)
             walls: list[float] = []
+            cpus: list[float] = []
             statements[0] = 0
+            calls0 = _value(calls)
             cpu0 = time.process_time()
             for i in range(args.requests):
                 tok, url = targets[i % len(targets)]
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 call(tok, url)
                 walls.append((time.perf_counter() - t0) * 1000)
+                cpus.append((time.process_time() - c0) * 1000)
             cpu = (time.process_time() - cpu0) * 1000 / args.requests
             rows[name] = {
                 "cpu_ms": round(cpu, 2),
+                # The median: a neighbour's burst or a GC pass moves the mean, not this.
+                "cpu_p50_ms": round(statistics.median(cpus), 2),
                 "wall_p50_ms": round(statistics.median(walls), 2),
                 "wall_p95_ms": round(pct(walls, 0.95), 2),
                 "wall_p99_ms": round(pct(walls, 0.99), 2),
                 "statements": round(statements[0] / args.requests, 1),
             }
+            if args.count_calls:
+                rows[name]["python_calls"] = round((_value(calls) - calls0) / args.requests)
+    sys.setprofile(None)
+    threading.setprofile(None)  # type: ignore[arg-type]
     floor = rows["floor"]["cpu_ms"]
     for row in rows.values():
         row["ratio_to_floor"] = round(floor / row["cpu_ms"], 2) if row["cpu_ms"] else 0.0
@@ -139,6 +166,11 @@ def main() -> None:
     p.add_argument("--members", type=int, default=40, help="random members signed in")
     p.add_argument("--requests", type=int, default=200, help="per endpoint, after 5 warm-ups")
     p.add_argument("--seed", type=int, default=11)
+    p.add_argument(
+        "--count-calls",
+        action="store_true",
+        help="also count Python function calls per request (slow; repeatable to a few calls)",
+    )
     args = p.parse_args()
     data_dir = Path(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -149,11 +181,14 @@ def main() -> None:
     before = uptime()
     rows = measure(args)
     print(f"{args.shape}, one request at a time; {before}")
-    print(f"{'request':<20} {'CPU ms':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'SQL':>5} {'ratio':>6}")
+    head = f"{'request':<20} {'CPU ms':>7} {'CPU p50':>7} {'p50':>7} {'p95':>7} {'p99':>7}"
+    print(f"{head} {'SQL':>5} {'ratio':>6} {'calls' if args.count_calls else ''}")
     for name, r in rows.items():
         print(
-            f"{name:<20} {r['cpu_ms']:>7} {r['wall_p50_ms']:>7} {r['wall_p95_ms']:>7} "
-            f"{r['wall_p99_ms']:>7} {r['statements']:>5} {r['ratio_to_floor']:>6}"
+            f"{name:<20} {r['cpu_ms']:>7} {r['cpu_p50_ms']:>7} {r['wall_p50_ms']:>7} "
+            f"{r['wall_p95_ms']:>7} "
+            f"{r['wall_p99_ms']:>7} {r['statements']:>5} {r['ratio_to_floor']:>6} "
+            f"{r.get('python_calls', '')}"
         )
     print("JSON:", json.dumps({"shape": args.shape, "uptime": before, "rows": rows}))
 

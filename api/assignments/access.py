@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from api.assignments.models import Assignment, AssignmentRecord
 from api.assignments.states import OPEN, StateConflict
 from api.authz import LEADERS, Principal
-from api.db import any_of
+from api.db import any_of_param, prebuilt
 from api.errors import FieldError, Forbidden, NotFound
 from api.members.models import User
 from api.org.models import OrgUnit, RoleGrant
@@ -166,5 +167,10 @@ def names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(user_ids))
     if not ids:
         return {}
-    rows = session.exec(select(User.id, User.full_name).where(any_of(col(User.id), ids)))
+    rows = session.connection().execute(_names(), {"ids": ids})
     return {int(i): n for i, n in rows if i is not None}
+
+
+@prebuilt
+def _names() -> Any:
+    return select(col(User.id), col(User.full_name)).where(any_of_param(col(User.id), "ids"))

@@ -9,13 +9,14 @@ symbol and title of the linked documents they can read (only the id of others).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
 from api.assignments.models import AssignmentDocument
 from api.assignments.schemas import DocumentLink
 from api.authz import Principal
-from api.db import any_of
+from api.db import any_of, any_of_param, prebuilt
 from api.documents.models import Document
 from api.documents.visibility import readable_clause
 from api.errors import FieldError, NotFound
@@ -56,17 +57,22 @@ def set_links(session: Session, assignment_id: int, document_ids: Sequence[int])
         )
 
 
+@prebuilt
+def _links() -> Any:
+    return (
+        select(col(AssignmentDocument.assignment_id), col(AssignmentDocument.document_id))
+        .where(any_of_param(col(AssignmentDocument.assignment_id), "ids"))
+        .order_by(col(AssignmentDocument.assignment_id), col(AssignmentDocument.position))
+    )
+
+
 def links_of(
     session: Session, principal: Principal, assignment_ids: Sequence[int]
 ) -> dict[int, list[DocumentLink]]:
     """Linked documents per assignment; symbol and title of those the caller can read."""
     if not assignment_ids:
         return {}
-    rows = session.exec(
-        select(AssignmentDocument.assignment_id, AssignmentDocument.document_id)
-        .where(any_of(col(AssignmentDocument.assignment_id), assignment_ids))
-        .order_by(col(AssignmentDocument.assignment_id), col(AssignmentDocument.position))
-    ).all()
+    rows = session.connection().execute(_links(), {"ids": list(assignment_ids)}).all()
     doc_ids = sorted({int(d) for _, d in rows})
     details: dict[int, tuple[str, str]] = {}
     if doc_ids:

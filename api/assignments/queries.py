@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_
+from sqlalchemy import ColumnElement, and_, bindparam, exists, not_, or_
 from sqlmodel import Session, col, select
 
 from api.assignments.access import Access, names
@@ -18,7 +18,7 @@ from api.assignments.recurrence import period_label
 from api.assignments.schemas import AssignmentPublic, PersonBrief, RecordPublic
 from api.assignments.states import OPEN, State, completed_late, is_overdue
 from api.authz import Principal, authorize
-from api.db import any_of, one_of, utcnow
+from api.db import any_of_param, one_of, prebuilt, utcnow
 from api.errors import FieldError, ValidationFailed
 from api.files import service as files
 from api.files.models import Attachment, AttachmentPublic
@@ -142,16 +142,26 @@ def _records(
     out: dict[int, list[tuple[AssignmentRecord, str]]] = {}
     if not assignment_ids:
         return out
-    stmt = (
-        select(AssignmentRecord, User.full_name)
-        .join(User, col(User.id) == AssignmentRecord.assignee_id)
-        .where(any_of(col(AssignmentRecord.assignment_id), assignment_ids))
-    )
-    if only_user is not None:
-        stmt = stmt.where(AssignmentRecord.assignee_id == only_user)
-    for record, full_name in session.exec(stmt.order_by(col(User.name_sort), col(User.id))):
+    stmt = _all_records() if only_user is None else _own_records()
+    params = {"ids": list(assignment_ids), "only_user": only_user}
+    for record, full_name in session.execute(stmt, params):
         out.setdefault(record.assignment_id, []).append((record, full_name))
     return out
+
+
+def _records_statement(*, own: bool) -> Any:
+    stmt = (
+        select(AssignmentRecord, col(User.full_name))
+        .join(User, col(User.id) == AssignmentRecord.assignee_id)
+        .where(any_of_param(col(AssignmentRecord.assignment_id), "ids"))
+    )
+    if own:
+        stmt = stmt.where(col(AssignmentRecord.assignee_id) == bindparam("only_user"))
+    return stmt.order_by(col(User.name_sort), col(User.id))
+
+
+_all_records = prebuilt(lambda: _records_statement(own=False))
+_own_records = prebuilt(lambda: _records_statement(own=True))
 
 
 def public_one(session: Session, access: Access, principal: Principal) -> AssignmentPublic:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlmodel import Session, col
 
 from api.authz import Principal
@@ -21,7 +22,7 @@ from api.documents.models import (
 )
 from api.documents.present import load_context, summary
 from api.documents.schemas import DocumentSummary
-from api.documents.visibility import readable_clause
+from api.documents.visibility import reach, readable_shaped
 from api.errors import FieldError, ValidationFailed
 from api.org.models import OrgUnit
 from api.pagination import decode_cursor, encode_cursor
@@ -63,10 +64,15 @@ LIST_COLUMNS = tuple(
 )  # fmt: skip
 
 
-def _filtered(principal: Principal, f: Filters, *, with_text: bool = False) -> Select[Any]:
+def _filtered(
+    session: Session, principal: Principal, f: Filters, *, with_text: bool = False
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The filtered library and the values its reading rule binds (`visibility.reach`)."""
     # Search keeps the text for its snippets.
     columns = (*LIST_COLUMNS, col(Document.body_text)) if with_text else LIST_COLUMNS
-    stmt = select(*columns).where(readable_clause(principal))
+    shape, params = reach(principal)
+    readable = readable_shaped(session.connection().dialect.name, shape)
+    stmt = select(*columns).where(readable)
     if f.status:
         stmt = stmt.where(col(Document.status) == f.status)
     else:
@@ -102,7 +108,33 @@ def _filtered(principal: Principal, f: Filters, *, with_text: bool = False) -> S
             )
             .exists()
         )
-    return stmt
+    return stmt, params
+
+
+def _unfiltered(f: Filters) -> bool:
+    return not (f.status or f.kind or f.issuer_id is not None or f.year is not None) and not (
+        f.level or f.topic or f.bookmarked
+    )
+
+
+@lru_cache(maxsize=512)
+def _first_pages(dialect: str, shape: tuple[bool, int, int], after: bool, limit: int) -> Any:
+    """The unfiltered library, newest first, for every caller of one reach shape: the page
+    nearly every visit asks for, so it is built once, not per request."""
+    stmt = select(*LIST_COLUMNS).where(
+        readable_shaped(dialect, shape), one_of(col(Document.status), READABLE_STATUSES)
+    )
+    if after:
+        stmt = stmt.where(_after(bindparam("after_day"), bindparam("after_id")))
+    return stmt.order_by(col(Document.issued_on).desc(), col(Document.id).desc()).limit(limit + 1)
+
+
+def _after(day: Any, last_id: Any) -> Any:
+    """Rows after (day, id) in (issued_on desc, id desc) order."""
+    return or_(
+        col(Document.issued_on) < day,
+        and_(col(Document.issued_on) == day, col(Document.id) < last_id),
+    )
 
 
 def _present(session: Session, principal: Principal, docs: list[Any]) -> list[DocumentSummary]:
@@ -116,21 +148,26 @@ def list_documents(
     """A page of the library (search when `q` is given)."""
     if f.q and f.q.strip():
         return _search(session, principal, f, cursor=cursor, limit=limit)
-    stmt = _filtered(principal, f)
     after = decode_cursor(cursor, 2)
+    day: dt.date | None = None
     if after is not None:
         try:
             day, last_id = dt.date.fromisoformat(str(after[0])), int(after[1])  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")]) from None
-        stmt = stmt.where(
-            or_(
-                col(Document.issued_on) < day,
-                and_(col(Document.issued_on) == day, col(Document.id) < last_id),
-            )
-        )
-    stmt = stmt.order_by(col(Document.issued_on).desc(), col(Document.id).desc()).limit(limit + 1)
-    docs = list(session.execute(stmt))
+    if _unfiltered(f):
+        shape, params = reach(principal)
+        dialect = session.connection().dialect.name
+        stmt: Any = _first_pages(dialect, shape, day is not None, limit)
+        if day is not None:
+            params = {**params, "after_day": day, "after_id": last_id}
+    else:
+        stmt, params = _filtered(session, principal, f)
+        if day is not None:
+            stmt = stmt.where(_after(day, last_id))
+        order = (col(Document.issued_on).desc(), col(Document.id).desc())
+        stmt = stmt.order_by(*order).limit(limit + 1)
+    docs = list(session.execute(stmt, params))
     next_cursor = None
     if len(docs) > limit:
         docs = docs[:limit]
@@ -142,14 +179,14 @@ def _ranked(
     session: Session, principal: Principal, f: Filters, query: search.Query, offset: int, limit: int
 ) -> list[Any]:
     hits = search.matches(session, query).subquery()
+    filtered, params = _filtered(session, principal, f, with_text=True)
     stmt = (
-        _filtered(principal, f, with_text=True)
-        .join(hits, hits.c.document_id == Document.id)
+        filtered.join(hits, hits.c.document_id == Document.id)
         .order_by(hits.c.rank, col(Document.issued_on).desc(), col(Document.id).desc())
         .offset(offset)
         .limit(limit + 1)
     )
-    return list(session.execute(stmt))
+    return list(session.execute(stmt, params))
 
 
 def _search(

@@ -10,13 +10,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Text, and_, func, literal, null, select, union_all
+from sqlalchemy import Integer, Text, and_, bindparam, func, literal, null, select, union_all
 from sqlmodel import Session, col
 
 from api.authz import Principal
-from api.db import UTCDateTime, any_of, one_of
+from api.db import UTCDateTime, any_of_param, one_of, prebuilt
 from api.documents.models import (
     READABLE_STATUSES,
     Document,
@@ -36,7 +37,7 @@ from api.documents.schemas import (
     UnitBrief,
 )
 from api.documents.symbols import KIND_CODES
-from api.documents.visibility import can_manage, readable_clause
+from api.documents.visibility import can_manage, reach, readable_shaped
 from api.files import service as files
 from api.i18n import t
 from api.members.models import User
@@ -80,15 +81,56 @@ class CallerContext:
     last_seen: dt.datetime | None = None
 
 
-def last_seen_column(principal: Principal) -> Any:
+def last_seen_column(principal: Principal | None = None) -> Any:
     """When the caller last looked at the library (their account's creation if never), as a
-    scalar SQL expression: it rides along with another statement of the page."""
+    scalar SQL expression: it rides along with another statement of the page. Without a
+    principal the user is the bound parameter `user_id`."""
+    user_id: Any = bindparam("user_id") if principal is None else principal.user_id
     return func.coalesce(
         select(col(LibraryView.last_seen_at))
-        .where(col(LibraryView.user_id) == principal.user_id)
+        .where(col(LibraryView.user_id) == user_id)
         .scalar_subquery(),
-        select(col(User.created_at)).where(col(User.id) == principal.user_id).scalar_subquery(),
+        select(col(User.created_at)).where(col(User.id) == user_id).scalar_subquery(),
     )
+
+
+@prebuilt
+def _context_statements() -> tuple[Any, Any]:
+    """load_context's two caller-only statements: the same for every caller, with the user
+    and the ids bound at execution."""
+    units = select(
+        col(OrgUnit.id),
+        col(OrgUnit.name),
+        col(OrgUnit.kind),
+        col(OrgUnit.path),
+        last_seen_column().label("last_seen"),
+    ).where(any_of_param(col(OrgUnit.id), "issuer_ids"))
+    # The caller's receipts (one per version read) and mark, in one statement: a tagged
+    # union, the columns the other side lacks as typed NULLs.
+    stamp = UTCDateTime(timezone=True)
+    receipts = select(
+        literal(0).label("tag"),
+        col(DocumentReceipt.document_id),
+        col(DocumentReceipt.version),
+        col(DocumentReceipt.first_opened_at),
+        col(DocumentReceipt.last_opened_at),
+        col(DocumentReceipt.acknowledged_at),
+        null().cast(stamp).label("bookmarked_at"),
+        null().cast(Text).label("note"),
+    ).where(
+        col(DocumentReceipt.user_id) == bindparam("user_id"),
+        any_of_param(col(DocumentReceipt.document_id), "ids"),
+    )
+    marks = select(
+        literal(1), col(DocumentMark.document_id), null().cast(Integer), null().cast(stamp),
+        null().cast(stamp), null().cast(stamp), col(DocumentMark.bookmarked_at),
+        col(DocumentMark.note),
+    )  # fmt: skip
+    marks = marks.where(
+        col(DocumentMark.user_id) == bindparam("user_id"),
+        any_of_param(col(DocumentMark.document_id), "ids"),
+    )
+    return units, union_all(receipts, marks)
 
 
 def load_context(
@@ -103,44 +145,15 @@ def load_context(
     if not docs:
         return ctx
     ids = [d.id for d in docs]
-    issuer_ids = sorted({d.issuer_id for d in docs})
+    conn = session.connection()
+    units, marks = _context_statements()
+    params = {"user_id": principal.user_id, "ids": ids}
     # The caller's "last looked" time comes with the issuers (the same value on every row).
-    for unit in session.execute(
-        select(
-            col(OrgUnit.id),
-            col(OrgUnit.name),
-            col(OrgUnit.kind),
-            col(OrgUnit.path),
-            last_seen_column(principal).label("last_seen"),
-        ).where(any_of(col(OrgUnit.id), issuer_ids))
-    ):
+    issuer_ids = sorted({d.issuer_id for d in docs})
+    for unit in conn.execute(units, {"user_id": principal.user_id, "issuer_ids": issuer_ids}):
         ctx.units[unit.id] = unit
         ctx.last_seen = unit.last_seen
-    # The caller's receipts (one per version read) and mark, in one statement: a tagged
-    # union, the columns the other side lacks as typed NULLs.
-    stamp = UTCDateTime(timezone=True)
-    receipts = select(
-        literal(0).label("tag"),
-        col(DocumentReceipt.document_id),
-        col(DocumentReceipt.version),
-        col(DocumentReceipt.first_opened_at),
-        col(DocumentReceipt.last_opened_at),
-        col(DocumentReceipt.acknowledged_at),
-        null().cast(stamp).label("bookmarked_at"),
-        null().cast(Text).label("note"),
-    ).where(
-        col(DocumentReceipt.user_id) == principal.user_id,
-        any_of(col(DocumentReceipt.document_id), ids),
-    )
-    marks = select(
-        literal(1), col(DocumentMark.document_id), null().cast(Integer), null().cast(stamp),
-        null().cast(stamp), null().cast(stamp), col(DocumentMark.bookmarked_at),
-        col(DocumentMark.note),
-    )  # fmt: skip
-    marks = marks.where(
-        col(DocumentMark.user_id) == principal.user_id, any_of(col(DocumentMark.document_id), ids)
-    )
-    for row in session.execute(union_all(receipts, marks)):
+    for row in conn.execute(marks, params):
         if row.tag == 0:
             ctx.receipts[row.document_id].append(
                 Receipt(row.version, row.first_opened_at, row.last_opened_at, row.acknowledged_at)
@@ -149,18 +162,24 @@ def load_context(
             ctx.marks[row.document_id] = Mark(row.bookmarked_at, row.note)
     if not replaced:  # the caller learns it another way (one document's links)
         return ctx
-    ctx.replaced = set(
-        session.execute(
-            select(col(DocumentReplacement.replaced_id))
-            .join(Document, col(Document.id) == DocumentReplacement.document_id)
-            .where(
-                any_of(col(DocumentReplacement.replaced_id), ids),
-                one_of(col(Document.status), READABLE_STATUSES),
-                readable_clause(principal),
-            )
-        ).scalars()
-    )
+    shape, reach_params = reach(principal)
+    replaced_stmt = _replaced_statement(conn.dialect.name, shape)
+    ctx.replaced = set(session.execute(replaced_stmt, {**reach_params, "ids": ids}).scalars())
     return ctx
+
+
+@lru_cache(maxsize=256)
+def _replaced_statement(dialect: str, shape: tuple[bool, int, int]) -> Any:
+    """Which of a page's documents a document readable by the caller replaces."""
+    return (
+        select(col(DocumentReplacement.replaced_id))
+        .join(Document, col(Document.id) == DocumentReplacement.document_id)
+        .where(
+            any_of_param(col(DocumentReplacement.replaced_id), "ids"),
+            one_of(col(Document.status), READABLE_STATUSES),
+            readable_shaped(dialect, shape),
+        )
+    )
 
 
 def receipt(doc: Any, ctx: CallerContext, *, with_note: bool = False) -> ReceiptPublic | None:
@@ -227,7 +246,19 @@ def _links(session: Session, principal: Principal, doc_id: int) -> tuple[list[Do
     One statement of three columns each way: a link shows a symbol and a title, and a full
     row would carry the other documents' bodies (tens of kilobytes each) for nothing.
     """
-    readable = readable_clause(principal)
+    shape, params = reach(principal)
+    stmt = _links_statement(session.connection().dialect.name, shape)
+    out: tuple[list[DocumentLink], list[DocumentLink]] = ([], [])
+    for tag, link_id, symbol, title, _ in session.execute(stmt, {**params, "doc_id": doc_id}):
+        out[tag].append(DocumentLink(id=link_id, symbol=symbol, title=title))
+    return out
+
+
+@lru_cache(maxsize=256)
+def _links_statement(dialect: str, shape: tuple[bool, int, int]) -> Any:
+    """The links of one document for every caller of one reach shape (see `reach`)."""
+    readable = readable_shaped(dialect, shape)
+    doc_id: Any = bindparam("doc_id")
 
     def way(tag: int, joined: Any, match: Any) -> Any:
         return (
@@ -249,12 +280,7 @@ def _links(session: Session, principal: Principal, doc_id: int) -> tuple[list[Do
         ),
     )
     both = union_all(replaces, replaced_by).subquery()
-    out: tuple[list[DocumentLink], list[DocumentLink]] = ([], [])
-    for tag, link_id, symbol, title, _ in session.execute(
-        select(both).order_by(both.c.way, both.c.issued_on, both.c.id)
-    ):
-        out[tag].append(DocumentLink(id=link_id, symbol=symbol, title=title))
-    return out
+    return select(both).order_by(both.c.way, both.c.issued_on, both.c.id)
 
 
 def detail(session: Session, principal: Principal, doc: Document) -> DocumentPublic:

@@ -11,15 +11,15 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlmodel import Session, col
 
 from api.audit import service as audit
 from api.authz import Principal
 from api.config import get_settings
-from api.db import any_of, utcnow
+from api.db import any_of_param, prebuilt, utcnow
 from api.errors import FieldError, NotFound, PayloadTooLarge, UnsupportedMediaType
 from api.files.models import Attachment, AttachmentPublic
 from api.files.sniff import EXTENSIONS, NotAllowed, detect
@@ -164,15 +164,19 @@ def owned_by_many(session: Session, owner_kind: str, owner_ids: list[int]) -> li
     """Attachments of several objects of one kind (one query for a page of them)."""
     if not owner_ids:
         return []
-    return list(
-        session.execute(
-            select(Attachment)
-            .where(
-                col(Attachment.owner_kind) == owner_kind,
-                any_of(col(Attachment.owner_id), owner_ids),
-            )
-            .order_by(col(Attachment.id))
-        ).scalars()
+    params = {"owner_kind": owner_kind, "owner_ids": owner_ids}
+    return list(session.execute(_owned_by_many(), params).scalars())
+
+
+@prebuilt
+def _owned_by_many() -> Any:
+    return (
+        select(Attachment)
+        .where(
+            col(Attachment.owner_kind) == bindparam("owner_kind"),
+            any_of_param(col(Attachment.owner_id), "owner_ids"),
+        )
+        .order_by(col(Attachment.id))
     )
 
 
