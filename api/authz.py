@@ -51,8 +51,12 @@ def subtree_clause(column: Any, path: str) -> ColumnElement[bool]:
 
     Paths are digits and '/', compared bytewise; '0' follows '/' so '/1/50' bounds '/1/5/…'.
     """
-    upper = path[:-1] + "0"
-    return and_(column >= path, column < upper)
+    return and_(column >= path, column < subtree_end(path))
+
+
+def subtree_end(path: str) -> str:
+    """The first path after the subtree rooted at `path` (its exclusive upper bound)."""
+    return path[:-1] + "0"
 
 
 def in_any_subtree(column: Any, paths: Iterable[str]) -> ColumnElement[bool]:

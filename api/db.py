@@ -95,16 +95,17 @@ def any_of(column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
     return column.in_(values)  # type: ignore[no-any-return]
 
 
-def prebuilt(build: Callable[[], T]) -> Callable[[], T]:
-    """A statement built once per database kind and reused: its values are bound parameters
-    given at execution. Building and hashing a statement per request cost hot reads more
-    than running it (bench/request_cost.py --count-calls)."""
+def prebuilt(build: Callable[..., T]) -> Callable[..., T]:
+    """A statement built once per database kind and per arguments (a reach shape, a page
+    size) and reused: its values are bound parameters given at execution. Building and
+    hashing a statement per request cost hot reads more than running it
+    (bench/request_cost.py --count-calls). The arguments must be few and hashable."""
 
-    @lru_cache(maxsize=4)
-    def for_dialect(_dialect: str) -> T:
-        return build()
+    @lru_cache(maxsize=256)
+    def for_dialect(_dialect: str, *args: Any) -> T:
+        return build(*args)
 
-    return lambda: for_dialect(get_engine().dialect.name)
+    return lambda *args: for_dialect(get_engine().dialect.name, *args)
 
 
 def any_of_param(column: Any, name: str) -> ColumnElement[bool]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlmodel import Session, col
 
 from api.authz import Principal
-from api.db import one_of
+from api.db import one_of, prebuilt
 from api.documents import search
 from api.documents.highlight import highlight, snippet
 from api.documents.models import (
@@ -65,14 +64,13 @@ LIST_COLUMNS = tuple(
 
 
 def _filtered(
-    session: Session, principal: Principal, f: Filters, *, with_text: bool = False
+    principal: Principal, f: Filters, *, with_text: bool = False
 ) -> tuple[Select[Any], dict[str, Any]]:
     """The filtered library and the values its reading rule binds (`visibility.reach`)."""
     # Search keeps the text for its snippets.
     columns = (*LIST_COLUMNS, col(Document.body_text)) if with_text else LIST_COLUMNS
     shape, params = reach(principal)
-    readable = readable_shaped(session.connection().dialect.name, shape)
-    stmt = select(*columns).where(readable)
+    stmt = select(*columns).where(readable_shaped(shape))
     if f.status:
         stmt = stmt.where(col(Document.status) == f.status)
     else:
@@ -112,17 +110,16 @@ def _filtered(
 
 
 def _unfiltered(f: Filters) -> bool:
-    return not (f.status or f.kind or f.issuer_id is not None or f.year is not None) and not (
-        f.level or f.topic or f.bookmarked
-    )
+    chosen = (f.status, f.kind, f.level, f.topic, f.bookmarked)
+    return not any(chosen) and f.issuer_id is None and f.year is None
 
 
-@lru_cache(maxsize=512)
-def _first_pages(dialect: str, shape: tuple[bool, int, int], after: bool, limit: int) -> Any:
+@prebuilt
+def _first_pages(shape: tuple[bool, int, int], after: bool, limit: int) -> Any:
     """The unfiltered library, newest first, for every caller of one reach shape: the page
     nearly every visit asks for, so it is built once, not per request."""
     stmt = select(*LIST_COLUMNS).where(
-        readable_shaped(dialect, shape), one_of(col(Document.status), READABLE_STATUSES)
+        readable_shaped(shape), one_of(col(Document.status), READABLE_STATUSES)
     )
     if after:
         stmt = stmt.where(_after(bindparam("after_day"), bindparam("after_id")))
@@ -157,12 +154,11 @@ def list_documents(
             raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")]) from None
     if _unfiltered(f):
         shape, params = reach(principal)
-        dialect = session.connection().dialect.name
-        stmt: Any = _first_pages(dialect, shape, day is not None, limit)
+        stmt: Any = _first_pages(shape, day is not None, limit)
         if day is not None:
             params = {**params, "after_day": day, "after_id": last_id}
     else:
-        stmt, params = _filtered(session, principal, f)
+        stmt, params = _filtered(principal, f)
         if day is not None:
             stmt = stmt.where(_after(day, last_id))
         order = (col(Document.issued_on).desc(), col(Document.id).desc())
@@ -179,7 +175,7 @@ def _ranked(
     session: Session, principal: Principal, f: Filters, query: search.Query, offset: int, limit: int
 ) -> list[Any]:
     hits = search.matches(session, query).subquery()
-    filtered, params = _filtered(session, principal, f, with_text=True)
+    filtered, params = _filtered(principal, f, with_text=True)
     stmt = (
         filtered.join(hits, hits.c.document_id == Document.id)
         .order_by(hits.c.rank, col(Document.issued_on).desc(), col(Document.id).desc())

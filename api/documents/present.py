@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Text, and_, bindparam, func, literal, null, select, union_all
@@ -81,11 +80,11 @@ class CallerContext:
     last_seen: dt.datetime | None = None
 
 
-def last_seen_column(principal: Principal | None = None) -> Any:
-    """When the caller last looked at the library (their account's creation if never), as a
-    scalar SQL expression: it rides along with another statement of the page. Without a
-    principal the user is the bound parameter `user_id`."""
-    user_id: Any = bindparam("user_id") if principal is None else principal.user_id
+def last_seen_column() -> Any:
+    """When the caller (the bound parameter `user_id`) last looked at the library, their
+    account's creation if never, as a scalar SQL expression: it rides along with another
+    statement of the page."""
+    user_id: Any = bindparam("user_id")
     return func.coalesce(
         select(col(LibraryView.last_seen_at))
         .where(col(LibraryView.user_id) == user_id)
@@ -147,10 +146,10 @@ def load_context(
     ids = [d.id for d in docs]
     conn = session.connection()
     units, marks = _context_statements()
-    params = {"user_id": principal.user_id, "ids": ids}
-    # The caller's "last looked" time comes with the issuers (the same value on every row).
     issuer_ids = sorted({d.issuer_id for d in docs})
-    for unit in conn.execute(units, {"user_id": principal.user_id, "issuer_ids": issuer_ids}):
+    params = {"user_id": principal.user_id, "ids": ids, "issuer_ids": issuer_ids}
+    # The caller's "last looked" time comes with the issuers (the same value on every row).
+    for unit in conn.execute(units, params):
         ctx.units[unit.id] = unit
         ctx.last_seen = unit.last_seen
     for row in conn.execute(marks, params):
@@ -163,13 +162,13 @@ def load_context(
     if not replaced:  # the caller learns it another way (one document's links)
         return ctx
     shape, reach_params = reach(principal)
-    replaced_stmt = _replaced_statement(conn.dialect.name, shape)
+    replaced_stmt = _replaced_statement(shape)
     ctx.replaced = set(session.execute(replaced_stmt, {**reach_params, "ids": ids}).scalars())
     return ctx
 
 
-@lru_cache(maxsize=256)
-def _replaced_statement(dialect: str, shape: tuple[bool, int, int]) -> Any:
+@prebuilt
+def _replaced_statement(shape: tuple[bool, int, int]) -> Any:
     """Which of a page's documents a document readable by the caller replaces."""
     return (
         select(col(DocumentReplacement.replaced_id))
@@ -177,7 +176,7 @@ def _replaced_statement(dialect: str, shape: tuple[bool, int, int]) -> Any:
         .where(
             any_of_param(col(DocumentReplacement.replaced_id), "ids"),
             one_of(col(Document.status), READABLE_STATUSES),
-            readable_shaped(dialect, shape),
+            readable_shaped(shape),
         )
     )
 
@@ -247,17 +246,17 @@ def _links(session: Session, principal: Principal, doc_id: int) -> tuple[list[Do
     row would carry the other documents' bodies (tens of kilobytes each) for nothing.
     """
     shape, params = reach(principal)
-    stmt = _links_statement(session.connection().dialect.name, shape)
+    stmt = _links_statement(shape)
     out: tuple[list[DocumentLink], list[DocumentLink]] = ([], [])
     for tag, link_id, symbol, title, _ in session.execute(stmt, {**params, "doc_id": doc_id}):
         out[tag].append(DocumentLink(id=link_id, symbol=symbol, title=title))
     return out
 
 
-@lru_cache(maxsize=256)
-def _links_statement(dialect: str, shape: tuple[bool, int, int]) -> Any:
+@prebuilt
+def _links_statement(shape: tuple[bool, int, int]) -> Any:
     """The links of one document for every caller of one reach shape (see `reach`)."""
-    readable = readable_shaped(dialect, shape)
+    readable = readable_shaped(shape)
     doc_id: Any = bindparam("doc_id")
 
     def way(tag: int, joined: Any, match: Any) -> Any:

@@ -8,7 +8,6 @@ unit's publishers, who alone also see drafts. Everything else answers 404.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, false, or_, select
@@ -16,8 +15,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
-from api.authz import FOLLOWERS, PUBLISHERS, Principal, in_any_subtree
-from api.db import any_of, any_of_param, one_of
+from api.authz import FOLLOWERS, PUBLISHERS, Principal, in_any_subtree, subtree_end
+from api.db import any_of, any_of_param, one_of, prebuilt
 from api.documents.models import READABLE_STATUSES, Document, DocumentAudience
 from api.errors import Forbidden, NotFound
 from api.files import service as files
@@ -63,15 +62,14 @@ def reach(principal: Principal) -> Reach:
     for prefix, paths in (("r_follow", follow), ("r_manage", manage)):
         for i, path in enumerate(paths):
             params[f"{prefix}_lo_{i}"] = path
-            params[f"{prefix}_hi_{i}"] = path[:-1] + "0"  # as subtree_clause bounds it
+            params[f"{prefix}_hi_{i}"] = subtree_end(path)
     return Reach((bool(ids), len(follow), len(manage)), params)
 
 
-@lru_cache(maxsize=256)
-def readable_shaped(dialect: str, shape: tuple[bool, int, int]) -> ColumnElement[bool]:
+@prebuilt
+def readable_shaped(shape: tuple[bool, int, int]) -> ColumnElement[bool]:
     """`readable_clause` for every caller of one shape, their values bound at execution
     (`reach(principal).params`). Built once per shape and database kind."""
-    del dialect  # part of the cache key: any_of_param renders per database kind
     anchored, follows, manages = shape
 
     def subtrees(column: Any, prefix: str, n: int) -> ColumnElement[bool]:
@@ -121,10 +119,9 @@ def _readable(
         )
         clauses.append(and_(readable, addressed))
     if followed_unit is not None:
-        unit = _FOLLOWED_UNIT
         followed = (
             select(col(DocumentAudience.document_id))
-            .join(unit, col(unit.id) == col(DocumentAudience.unit_id))
+            .join(_FOLLOWED_UNIT, col(_FOLLOWED_UNIT.id) == col(DocumentAudience.unit_id))
             .where(col(DocumentAudience.document_id) == Document.id, followed_unit)
             .exists()
         )
@@ -150,18 +147,18 @@ def manage_clause(principal: Principal) -> ColumnElement[bool] | None:
 
 def readable_document(session: Session, principal: Principal, document_id: int) -> Document:
     """The document if the caller may read it, else 404."""
-    dialect, (shape, params) = session.connection().dialect.name, reach(principal)
-    found = session.execute(_one_readable(dialect, shape), {**params, "document_id": document_id})
+    shape, params = reach(principal)
+    found = session.execute(_one_readable(shape), {**params, "document_id": document_id})
     doc = found.scalars().first()
     if doc is None:
         raise NotFound()
     return doc
 
 
-@lru_cache(maxsize=256)
-def _one_readable(dialect: str, shape: tuple[bool, int, int]) -> Any:
+@prebuilt
+def _one_readable(shape: tuple[bool, int, int]) -> Any:
     return select(Document).where(
-        col(Document.id) == bindparam("document_id"), readable_shaped(dialect, shape)
+        col(Document.id) == bindparam("document_id"), readable_shaped(shape)
     )
 
 
