@@ -247,9 +247,11 @@ def admission() -> asyncio.Semaphore:
     gate = _admission.get(loop)
     if gate is None:
         s = get_settings()
-        gate = _admission[loop] = asyncio.Semaphore(
-            max(1, min(s.db_admitted_requests, s.db_pool_size))
-        )
+        # No more than the worker threads either: a request that holds a lock (a row, or
+        # SQLite's write lock) and waits for its next thread hop must find a thread free,
+        # not one blocked on that very lock (bench/endpoints.py, publish: py-spy dump).
+        admitted = min(s.db_admitted_requests, s.db_pool_size, s.worker_threads)
+        gate = _admission[loop] = asyncio.Semaphore(max(1, admitted))
     return gate
 
 

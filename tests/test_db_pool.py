@@ -108,3 +108,65 @@ def test_more_requests_than_connections_all_answer(world, monkeypatch) -> None: 
         db.get_engine.cache_clear()
     assert statuses == [200] * 10
     assert elapsed < 3.0, f"{elapsed:.1f} s: requests waited for the pool to time out"
+
+
+def test_writes_that_wait_for_each_others_locks_all_answer(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # One member saving preferences from several devices at once: every save updates the same
+    # row, so each waits for the one before to commit. A request holding that row's lock (or
+    # SQLite's write lock) parks between worker-thread calls; had more requests been admitted
+    # than there are threads, the waiters would hold every thread and the holder could never
+    # commit. bench/endpoints.py's publish run stalled that way.
+    import asyncio
+    import time
+
+    import httpx
+    from sqlalchemy import event
+
+    from api.config import get_settings
+    from api.main import create_app
+
+    s = get_settings()
+    for name, value in {
+        "db_pool_size": 3,
+        "db_pool_overflow": 0,
+        "db_admitted_requests": 3,
+        "db_pool_timeout_seconds": 3.0,
+        "worker_threads": 2,
+    }.items():
+        monkeypatch.setattr(s, name, value)
+    db.get_engine.cache_clear()
+    engine = db.get_engine()
+    if engine.dialect.name == "postgresql":
+        # A stall then shows as failed requests after 4 s, not as a test that never ends.
+        event.listen(
+            engine,
+            "connect",
+            lambda conn, _record: conn.execute("SET lock_timeout = '4s'"),
+        )
+    app = create_app()
+    headers = world.h("member_a1")
+    url = "/api/v1/me/notification-preferences"
+
+    def prefs(push: bool) -> dict[str, object]:
+        return {"categories": {"documents": {"push": push}}}
+
+    async def saves() -> list[int]:
+        db.configure_worker_threads()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            first = await client.put(url, json=prefs(True), headers=headers)  # the row exists
+            assert first.status_code == 200
+            answers = await asyncio.gather(
+                *(client.put(url, json=prefs(i % 2 == 0), headers=headers) for i in range(6))
+            )
+        return [r.status_code for r in answers]
+
+    try:
+        started = time.monotonic()
+        statuses = asyncio.run(saves())
+        elapsed = time.monotonic() - started
+    finally:
+        db.get_engine().dispose()
+        db.get_engine.cache_clear()
+    assert statuses == [200] * 6
+    assert elapsed < 4.0, f"{elapsed:.1f} s: a lock holder waited for a thread"

@@ -140,3 +140,40 @@ def test_publish_and_revise_are_limited_per_account(world, lowered):
     other = make_document(world, symbol="40-NQ/ĐU", publisher="publisher_a", publish=False)
     r = c.post(f"{API}/documents/{other}/publish", headers=world.h("publisher_a"))
     assert r.status_code == 200, r.text
+
+
+def test_a_counted_write_does_not_hold_its_counter_until_it_commits(world):
+    # PostgreSQL: a publish's hit is committed at once, so the next publish of the same
+    # account (or address) does not wait for the first request to finish. Counted inside the
+    # request, the counter row stayed locked until its commit, and under bench/endpoints.py
+    # every publish queued behind it until the processes stalled.
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from api.auth.service import principal_for
+    from api.db import get_engine, new_session, write_intent
+    from api.members.models import User
+    from api.ops import ratelimit
+    from api.ops.limits import WINDOW_SECONDS, limit_check
+
+    if get_engine().dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: a write request counts inside its own transaction")
+    with Session(get_engine()) as s:
+        principal = principal_for(s, s.get(User, world.users["publisher_p"]))
+    check = limit_check("held", per_minute=10, per_address=0)
+    token = write_intent.set(True)
+    first, second = new_session(), new_session()
+    try:
+        check(None, first, principal)  # type: ignore[arg-type]
+        # The first request is still running (its transaction open) when the second counts.
+        second.execute(text("SET LOCAL lock_timeout = '2s'"))
+        check(None, second, principal)  # type: ignore[arg-type]
+        second.commit()
+        first.rollback()  # the first request failed: its hit still counts
+    finally:
+        first.close()
+        second.close()
+        write_intent.reset(token)
+    with Session(get_engine()) as s:
+        key = f"route:held:user:{principal.user_id}"
+        assert ratelimit.count(s, key, WINDOW_SECONDS)[0] == 2

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, or_, select
 from sqlmodel import Session, col
 
 from api.authz import Principal
@@ -63,67 +63,94 @@ LIST_COLUMNS = tuple(
 )  # fmt: skip
 
 
-def _filtered(
-    principal: Principal, f: Filters, *, with_text: bool = False
-) -> tuple[Select[Any], dict[str, Any]]:
-    """The filtered library and the values its reading rule binds (`visibility.reach`)."""
+def _chosen(principal: Principal, f: Filters) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Which filters are set (the statement's shape) and their values (its parameters)."""
+    values: dict[str, Any] = {
+        "status": f.status or None,
+        "kind": f.kind or None,
+        "issuer_id": f.issuer_id,
+        "year": f.year,
+        "level": f.level or None,
+        "topic": fold(f.topic)[:80] if f.topic else None,
+        "bookmarked": principal.user_id if f.bookmarked else None,
+    }
+    chosen = tuple(k for k, v in values.items() if v is not None)
+    return chosen, {f"f_{k}": values[k] for k in chosen}
+
+
+@prebuilt
+def _filtered_shaped(
+    shape: tuple[bool, int, int], chosen: tuple[str, ...], with_text: bool
+) -> Select[Any]:
+    """The library for one reach shape and one set of chosen filters, values bound."""
     # Search keeps the text for its snippets.
     columns = (*LIST_COLUMNS, col(Document.body_text)) if with_text else LIST_COLUMNS
-    shape, params = reach(principal)
     stmt = select(*columns).where(readable_shaped(shape))
-    if f.status:
-        stmt = stmt.where(col(Document.status) == f.status)
+    if "status" in chosen:
+        stmt = stmt.where(col(Document.status) == bindparam("f_status"))
     else:
         stmt = stmt.where(one_of(col(Document.status), READABLE_STATUSES))
-    if f.kind:
-        stmt = stmt.where(col(Document.kind) == f.kind)
-    if f.issuer_id is not None:
-        stmt = stmt.where(col(Document.issuer_id) == f.issuer_id)
-    if f.year is not None:
-        stmt = stmt.where(col(Document.issued_year) == f.year)
-    if f.level:
+    if "kind" in chosen:
+        stmt = stmt.where(col(Document.kind) == bindparam("f_kind"))
+    if "issuer_id" in chosen:
+        stmt = stmt.where(col(Document.issuer_id) == bindparam("f_issuer_id"))
+    if "year" in chosen:
+        stmt = stmt.where(col(Document.issued_year) == bindparam("f_year"))
+    if "level" in chosen:
         stmt = stmt.where(
             select(col(OrgUnit.id))
-            .where(col(OrgUnit.id) == Document.issuer_id, col(OrgUnit.kind) == f.level)
+            .where(col(OrgUnit.id) == Document.issuer_id, col(OrgUnit.kind) == bindparam("f_level"))
             .exists()
         )
-    if f.topic:
+    if "topic" in chosen:
         stmt = stmt.where(
             select(col(DocumentTopic.document_id))
             .where(
                 col(DocumentTopic.document_id) == Document.id,
-                col(DocumentTopic.topic_key) == fold(f.topic)[:80],
+                col(DocumentTopic.topic_key) == bindparam("f_topic"),
             )
             .exists()
         )
-    if f.bookmarked:
+    if "bookmarked" in chosen:
         stmt = stmt.where(
             select(col(DocumentMark.document_id))
             .where(
                 col(DocumentMark.document_id) == Document.id,
-                col(DocumentMark.user_id) == principal.user_id,
+                col(DocumentMark.user_id) == bindparam("f_bookmarked"),
                 col(DocumentMark.bookmarked_at).is_not(None),
             )
             .exists()
         )
-    return stmt, params
+    return stmt
 
 
-def _unfiltered(f: Filters) -> bool:
-    chosen = (f.status, f.kind, f.level, f.topic, f.bookmarked)
-    return not any(chosen) and f.issuer_id is None and f.year is None
+# One row more than the page, to know whether another page follows.
+_PAGE_ROWS = bindparam("page_rows", type_=Integer)
 
 
 @prebuilt
-def _first_pages(shape: tuple[bool, int, int], after: bool, limit: int) -> Any:
-    """The unfiltered library, newest first, for every caller of one reach shape: the page
-    nearly every visit asks for, so it is built once, not per request."""
-    stmt = select(*LIST_COLUMNS).where(
-        readable_shaped(shape), one_of(col(Document.status), READABLE_STATUSES)
-    )
+def _pages(shape: tuple[bool, int, int], chosen: tuple[str, ...], after: bool) -> Select[Any]:
+    """A page of the library, newest first; the first unfiltered page is what nearly every
+    visit asks for. Built once per shape and filters, not per request: the page size, the
+    last row seen and the filters' values are bound."""
+    stmt = _filtered_shaped(shape, chosen, False)
     if after:
         stmt = stmt.where(_after(bindparam("after_day"), bindparam("after_id")))
-    return stmt.order_by(col(Document.issued_on).desc(), col(Document.id).desc()).limit(limit + 1)
+    order = (col(Document.issued_on).desc(), col(Document.id).desc())
+    return stmt.order_by(*order).limit(_PAGE_ROWS)
+
+
+@prebuilt
+def _ranked_pages(shape: tuple[bool, int, int], chosen: tuple[str, ...]) -> Select[Any]:
+    """Search results for one shape and filters: the query, offset and page size are bound."""
+    hits = search.matches().subquery()
+    return (
+        _filtered_shaped(shape, chosen, True)
+        .join(hits, hits.c.document_id == Document.id)
+        .order_by(hits.c.rank, col(Document.issued_on).desc(), col(Document.id).desc())
+        .offset(bindparam("offset", type_=Integer))
+        .limit(_PAGE_ROWS)
+    )
 
 
 def _after(day: Any, last_id: Any) -> Any:
@@ -152,18 +179,12 @@ def list_documents(
             day, last_id = dt.date.fromisoformat(str(after[0])), int(after[1])  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")]) from None
-    if _unfiltered(f):
-        shape, params = reach(principal)
-        stmt: Any = _first_pages(shape, day is not None, limit)
-        if day is not None:
-            params = {**params, "after_day": day, "after_id": last_id}
-    else:
-        stmt, params = _filtered(principal, f)
-        if day is not None:
-            stmt = stmt.where(_after(day, last_id))
-        order = (col(Document.issued_on).desc(), col(Document.id).desc())
-        stmt = stmt.order_by(*order).limit(limit + 1)
-    docs = list(session.execute(stmt, params))
+    shape, params = reach(principal)
+    chosen, values = _chosen(principal, f)
+    params = {**params, **values, "page_rows": limit + 1}
+    if day is not None:
+        params = {**params, "after_day": day, "after_id": last_id}
+    docs = list(session.execute(_pages(shape, chosen, day is not None), params))
     next_cursor = None
     if len(docs) > limit:
         docs = docs[:limit]
@@ -174,15 +195,11 @@ def list_documents(
 def _ranked(
     session: Session, principal: Principal, f: Filters, query: search.Query, offset: int, limit: int
 ) -> list[Any]:
-    hits = search.matches(session, query).subquery()
-    filtered, params = _filtered(principal, f, with_text=True)
-    stmt = (
-        filtered.join(hits, hits.c.document_id == Document.id)
-        .order_by(hits.c.rank, col(Document.issued_on).desc(), col(Document.id).desc())
-        .offset(offset)
-        .limit(limit + 1)
-    )
-    return list(session.execute(stmt, params))
+    shape, params = reach(principal)
+    chosen, values = _chosen(principal, f)
+    expr = search.expression(session, query)
+    params = {**params, **values, "search_expr": expr, "offset": offset, "page_rows": limit + 1}
+    return list(session.execute(_ranked_pages(shape, chosen), params))
 
 
 def _search(

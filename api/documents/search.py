@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, literal_column, select, table, text
+from sqlalchemy import String, bindparam, delete, func, literal_column, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
+from api.db import get_engine, prebuilt
 from api.documents.models import Document, DocumentSearch, SearchTerm
 from api.text import fold, search_document, search_tokens
 
@@ -145,10 +146,19 @@ def _tsquery_expression(query: Query) -> str:
     return " & ".join(parts)
 
 
-def matches(session: Session, query: Query) -> Select[Any]:
-    """A subquery of (document_id, rank) for the documents that match; lower rank is better."""
+def expression(session: Session, query: Query) -> str:
+    """The query in the database's own syntax, bound as `:search_expr` into `matches()`."""
     if _dialect(session) == "postgresql":
-        tsquery = func.to_tsquery("simple", _tsquery_expression(query))
+        return _tsquery_expression(query)
+    return _fts5_expression(query)
+
+
+@prebuilt
+def matches() -> Select[Any]:
+    """A subquery of (document_id, rank) for the documents that match `:search_expr`; lower
+    rank is better. Built once per database kind: the query itself is a bound value."""
+    if get_engine().dialect.name == "postgresql":
+        tsquery = func.to_tsquery("simple", bindparam("search_expr", type_=String))
         ranked: Select[Any] = select(
             col(DocumentSearch.document_id).label("document_id"),
             (-func.ts_rank(DocumentSearch.tsv, tsquery)).label("rank"),
@@ -161,7 +171,7 @@ def matches(session: Session, query: Query) -> Select[Any]:
             literal_column(_BM25).label("rank"),
         )
         .select_from(fts)
-        .where(text("fts_documents MATCH :fts_query").bindparams(fts_query=_fts5_expression(query)))
+        .where(text("fts_documents MATCH :search_expr"))
     )
     return bm25
 

@@ -82,14 +82,17 @@ def limit_check(
             keys.append((f"route:{name}:ip:{context.client_ip.get()}", by_address))
         if not keys:
             return
-        if write_intent.get():
-            # A write request already holds the database's write lock (SQLite) in its own
-            # transaction: count there, and keep the count even when answering 429.
+        if write_intent.get() and session.get_bind().dialect.name == "sqlite":
+            # A write request already holds SQLite's one write lock in its own transaction:
+            # count there (a second writer would wait for it), and keep the count even when
+            # answering 429.
             over = [key for key, most in keys if hit(session, key, WINDOW_SECONDS) > most]
             retry = max((count(session, key, WINDOW_SECONDS)[1] for key in over), default=0)
         else:
-            # A read gets its own short write transaction: on SQLite a read request must not
-            # upgrade its snapshot to a writer (that can fail under load).
+            # Its own short transaction, committed at once. On SQLite a read request must not
+            # upgrade its snapshot to a writer (that can fail under load). On PostgreSQL the
+            # counter's row lock would otherwise last until the request commits, and every
+            # publish of one account, or from one address, would queue behind it.
             token = write_intent.set(True)
             try:
                 with side_session() as own:
