@@ -66,17 +66,9 @@ def test_an_id_list_is_one_statement_whatever_its_length(world: object) -> None:
         assert "ANY" in sql(2)
 
 
-def test_more_requests_than_connections_all_answer(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # Three times more callers than pooled connections, on routes that take several worker
-    # threads each (the caller, the handler, the commit): a surge of members opening the app
-    # at once. Each is answered; none waits for the pool to time out.
-    import asyncio
-    import time
-
-    import httpx
-
+def _small_pool(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """3 connections, 3 admitted requests, 2 worker threads: a surge is easy to make."""
     from api.config import get_settings
-    from api.main import create_app
 
     s = get_settings()
     for name, value in {
@@ -88,6 +80,20 @@ def test_more_requests_than_connections_all_answer(world, monkeypatch) -> None: 
     }.items():
         monkeypatch.setattr(s, name, value)
     db.get_engine.cache_clear()
+
+
+def test_more_requests_than_connections_all_answer(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Three times more callers than pooled connections, on routes that take several worker
+    # threads each (the caller, the handler, the commit): a surge of members opening the app
+    # at once. Each is answered; none waits for the pool to time out.
+    import asyncio
+    import time
+
+    import httpx
+
+    from api.main import create_app
+
+    _small_pool(monkeypatch)
     app = create_app()
     headers = world.h("member_a1")
 
@@ -122,19 +128,9 @@ def test_writes_that_wait_for_each_others_locks_all_answer(world, monkeypatch) -
     import httpx
     from sqlalchemy import event
 
-    from api.config import get_settings
     from api.main import create_app
 
-    s = get_settings()
-    for name, value in {
-        "db_pool_size": 3,
-        "db_pool_overflow": 0,
-        "db_admitted_requests": 3,
-        "db_pool_timeout_seconds": 3.0,
-        "worker_threads": 2,
-    }.items():
-        monkeypatch.setattr(s, name, value)
-    db.get_engine.cache_clear()
+    _small_pool(monkeypatch)
     engine = db.get_engine()
     if engine.dialect.name == "postgresql":
         # A stall then shows as failed requests after 4 s, not as a test that never ends.
