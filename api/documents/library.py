@@ -63,6 +63,15 @@ LIST_COLUMNS = tuple(
 )  # fmt: skip
 
 
+def _bound(
+    principal: Principal, f: Filters, limit: int
+) -> tuple[tuple[bool, int, int], tuple[str, ...], dict[str, Any]]:
+    """The caller's reach shape, the chosen filters and every value a page binds."""
+    shape, params = reach(principal)
+    chosen, values = _chosen(principal, f)
+    return shape, chosen, {**params, **values, "page_rows": limit + 1}
+
+
 def _chosen(principal: Principal, f: Filters) -> tuple[tuple[str, ...], dict[str, Any]]:
     """Which filters are set (the statement's shape) and their values (its parameters)."""
     values: dict[str, Any] = {
@@ -179,9 +188,7 @@ def list_documents(
             day, last_id = dt.date.fromisoformat(str(after[0])), int(after[1])  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ValidationFailed(errors=[FieldError("cursor", "field.bad_cursor")]) from None
-    shape, params = reach(principal)
-    chosen, values = _chosen(principal, f)
-    params = {**params, **values, "page_rows": limit + 1}
+    shape, chosen, params = _bound(principal, f, limit)
     if day is not None:
         params = {**params, "after_day": day, "after_id": last_id}
     docs = list(session.execute(_pages(shape, chosen, day is not None), params))
@@ -195,10 +202,8 @@ def list_documents(
 def _ranked(
     session: Session, principal: Principal, f: Filters, query: search.Query, offset: int, limit: int
 ) -> list[Any]:
-    shape, params = reach(principal)
-    chosen, values = _chosen(principal, f)
-    expr = search.expression(session, query)
-    params = {**params, **values, "search_expr": expr, "offset": offset, "page_rows": limit + 1}
+    shape, chosen, params = _bound(principal, f, limit)
+    params = {**params, "search_expr": search.expression(query), "offset": offset}
     return list(session.execute(_ranked_pages(shape, chosen), params))
 
 

@@ -146,9 +146,10 @@ def _tsquery_expression(query: Query) -> str:
     return " & ".join(parts)
 
 
-def expression(session: Session, query: Query) -> str:
-    """The query in the database's own syntax, bound as `:search_expr` into `matches()`."""
-    if _dialect(session) == "postgresql":
+def expression(query: Query) -> str:
+    """The query in the database's own syntax, bound as `:search_expr` into `matches()`
+    (the same database kind `matches()` was built for)."""
+    if get_engine().dialect.name == "postgresql":
         return _tsquery_expression(query)
     return _fts5_expression(query)
 
